@@ -1,0 +1,162 @@
+"""The `souk` command (also `python -m bot`).
+
+Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input. Errors are one
+clear line on stderr, never a traceback for a user mistake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from bot.errors import ConfigError, InputError, SoukError
+
+log = logging.getLogger("souk")
+
+
+class UsageError(SoukError):
+    """Bad usage or bad input: exit 2."""
+
+
+def setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        stream=sys.stderr,
+    )
+    # Libraries' request logs would print phone numbers and bodies at INFO.
+    for noisy in ("httpx", "twilio.http_client", "urllib3", "telegram", "rq.worker"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    from bot.config import Settings
+
+    settings = Settings.from_env()
+    setup_logging(settings.log_level)
+    if settings.secret_key_generated:
+        log.warning("SECRET_KEY is not set: using a random key, so sessions end at restart")
+    return settings
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the web app under gunicorn (one process with a worker thread in embedded mode)."""
+    from bot.server import serve
+
+    settings = _settings()
+    port = args.port or int(os.environ.get("PORT", "8000"))
+    serve(settings, args.host, port)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run an RQ worker on every souk queue, with the scheduler and the sweeper."""
+    from bot.runtime import Runtime, install
+    from workers.runner import run_worker
+
+    settings = _settings()
+    if settings.embedded:
+        raise UsageError(
+            "souk worker needs REDIS_URL: in embedded mode `souk serve` runs the jobs itself"
+        )
+    rt = Runtime.from_settings(settings)
+    install(rt)
+    run_worker(rt, burst=args.burst)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """Chat with the bot in the terminal as a shopper."""
+    from bot.terminal import chat
+
+    settings = _settings()
+    return chat(settings, args.channel, args.as_)
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    """Apply database migrations."""
+    from bot.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    print("database is up to date")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Load the demo shop (idempotent)."""
+    from bot.demo_data import load_demo
+    from bot.runtime import Runtime
+
+    settings = _settings()
+    rt = Runtime.from_settings(settings)
+    for line in load_demo(rt):
+        print(line)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="souk",
+        description="Conversational commerce for WhatsApp, Telegram and SMS.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help: str
+            ) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("serve", cmd_serve, "run the web app: webhooks, simulator, console, API")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None, help="port (default $PORT or 8000)")
+
+    p = add("worker", cmd_worker, "run an RQ worker for all souk queues, with the scheduler")
+    p.add_argument("--burst", action="store_true", help="quit when the queues are empty")
+
+    p = add("chat", cmd_chat, "chat with the bot in the terminal, as a shopper")
+    p.add_argument("--channel", choices=("whatsapp", "telegram", "sms"), default="whatsapp")
+    p.add_argument("--as", dest="as_", metavar="ADDRESS",
+                   help="the shopper's address, e.g. whatsapp:+5511987654321 or telegram:42")
+
+    db = sub.add_parser("db", help="database commands", description="database commands")
+    db_sub = db.add_subparsers(dest="db_command", metavar="COMMAND")
+    db_sub.required = True
+    p = db_sub.add_parser("upgrade", help="apply database migrations (Alembic)",
+                          description="apply database migrations (Alembic)")
+    p.set_defaults(func=cmd_db_upgrade)
+
+    add("demo", cmd_demo, "load the demo shop (idempotent)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"souk: {problem}", file=sys.stderr)
+        return 2
+    except (UsageError, InputError) as exc:
+        print(f"souk: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except SoukError as exc:
+        print(f"souk: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        log.debug("failure", exc_info=True)
+        print(f"souk: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,318 @@
+"""Shopper-facing text and numbers in the shopper's language, through Babel.
+
+Messages are gettext msgids written in English (the source language) and marked
+`N_("...")` where they are defined, rendered with `gettext(locale, msgid, **params)`
+where they are sent. Placeholders are `str.format` named fields, `{name}`, filled
+after translation so a translator may move them. Catalogs live in
+`locales/<locale>/LC_MESSAGES/messages.po`; a locale ships when its catalog exists,
+so adding French is `scripts/i18n init fr` and translating. A fresh clone needs no
+build step: a `.po` without an up-to-date `.mo` is compiled in memory.
+
+We never call `gettext.install`: one process serves shoppers in many languages at
+once, so the locale is an argument, never a global.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import logging
+import string
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from io import BytesIO
+from pathlib import Path
+from typing import Any, Final
+
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+from babel.dates import format_date as _babel_format_date
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, get_currency_precision, is_currency
+from babel.support import Translations
+
+__all__ = [
+    "DOMAIN",
+    "LOCALES_DIR",
+    "SOURCE_LOCALE",
+    "SUPPORTED",
+    "N_",
+    "babel_locale",
+    "format_date",
+    "format_money",
+    "format_number",
+    "gettext",
+    "minor_units",
+    "negotiate",
+    "ngettext",
+    "translations",
+]
+
+log = logging.getLogger(__name__)
+
+LOCALES_DIR: Final = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN: Final = "messages"
+SOURCE_LOCALE: Final = "en"
+
+
+def _discover(directory: Path) -> tuple[str, ...]:
+    """List the locales that have a catalog in `directory`, the source locale first."""
+    found: set[str] = set()
+    if directory.is_dir():
+        for child in directory.iterdir():
+            messages = child / "LC_MESSAGES"
+            has_catalog = any((messages / f"{DOMAIN}{ext}").is_file() for ext in (".po", ".mo"))
+            if has_catalog and _is_locale(child.name):
+                found.add(child.name)
+    found.discard(SOURCE_LOCALE)
+    return (SOURCE_LOCALE, *sorted(found))
+
+
+def _is_locale(name: str) -> bool:
+    try:
+        Locale.parse(name)
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
+
+
+SUPPORTED: Final[tuple[str, ...]] = _discover(LOCALES_DIR)
+
+
+def N_(msgid: str) -> str:  # noqa: N802 - the name extraction tools look for
+    """Mark `msgid` for extraction and return it unchanged; translate it when sent."""
+    return msgid
+
+
+# ---------------------------------------------------------------- negotiation
+
+_Subtags = tuple[str, str | None, str | None]
+
+
+def _subtags(tag: str) -> _Subtags | None:
+    """Split a BCP 47 / POSIX tag such as "pt-br", "zh_Hant_TW", "en_US.UTF-8"."""
+    tag = tag.strip().split(",")[0].split(";")[0].split(".")[0].split("@")[0]
+    parts = [part for part in tag.replace("-", "_").split("_") if part]
+    if not parts or not parts[0].isalpha() or not 2 <= len(parts[0]) <= 3:
+        return None
+    language = parts[0].lower()
+    # Old codes still sent by some phones ("in" for Indonesian, "iw" for Hebrew).
+    alias = get_global("language_aliases").get(language)
+    if alias and "_" not in alias:
+        language = alias
+    script = territory = None
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            script = part.title()
+        elif (len(part) == 2 and part.isalpha()) or (len(part) == 3 and part.isdigit()):
+            territory = part.upper()
+    return language, script, territory
+
+
+def _script(language: str, script: str | None, territory: str | None) -> str | None:
+    """The script a tag implies: zh_TW writes Hant, zh and zh_CN write Hans."""
+    if script:
+        return script
+    likely: Mapping[str, str] = get_global("likely_subtags")
+    keys = ([f"{language}_{territory}"] if territory else []) + [language]
+    for key in keys:
+        if key in likely:
+            parts = likely[key].split("_")
+            return next((p for p in parts[1:] if len(p) == 4), None)
+    return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _negotiate(tag: str, supported: tuple[str, ...]) -> str | None:
+    wanted = _subtags(tag)
+    if wanted is None:
+        return None
+    language, _, territory = wanted
+    script = _script(*wanted)
+    best: tuple[int, int, str] | None = None
+    for index, candidate in enumerate(supported):
+        have = _subtags(candidate)
+        if have is None or have[0] != language:
+            continue
+        # Simplified and Traditional Chinese are different written languages: never swap.
+        if _script(*have) != script:
+            continue
+        # Prefer the same region, then the region-neutral catalog, then any other region.
+        rank = 0 if have[2] == territory else 1 if have[2] is None else 2
+        if best is None or (rank, index) < best[:2]:
+            best = (rank, index, candidate)
+    return best[2] if best else None
+
+
+def negotiate(tag: str | None, supported: Iterable[str] | None = None) -> str | None:
+    """Map a language tag from a channel or a phone to a supported locale, or None.
+
+    Any region of a supported language matches it ("es-MX" → "es", "pt_PT" → "pt_BR"
+    while Brazilian is our only Portuguese); the script must agree ("zh-CN" matches
+    "zh_Hans" or "zh_CN", "zh-TW" does not).
+    """
+    if not tag:
+        return None
+    return _negotiate(tag, tuple(SUPPORTED if supported is None else supported))
+
+
+# ------------------------------------------------------------------ catalogs
+
+
+@functools.lru_cache(maxsize=64)
+def babel_locale(locale: str) -> Locale:
+    """Return Babel's `Locale` for a locale name such as "pt_BR" or "zh-Hans"."""
+    return Locale.parse(locale.replace("-", "_"))
+
+
+def _compile(po_path: Path, locale: str) -> Translations:
+    """Compile a .po into translations in memory, leaving fuzzy entries out."""
+    with po_path.open("rb") as po_file:
+        catalog: Catalog = read_po(po_file, locale=locale, domain=DOMAIN)
+    buffer = BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+@functools.lru_cache(maxsize=64)
+def translations(locale: str) -> Translations:
+    """Return the translations for a shipped locale, loaded once per process.
+
+    Uses `messages.mo` when it is newer than `messages.po`, else compiles the .po in
+    memory. A locale without a catalog (English, or a locale we do not ship) gets an
+    empty catalog with that language's plural rule, so every msgid comes back as is.
+    """
+    messages = LOCALES_DIR / locale / "LC_MESSAGES"
+    po_path, mo_path = messages / f"{DOMAIN}.po", messages / f"{DOMAIN}.mo"
+    if locale in SUPPORTED:
+        fresh_mo = mo_path.is_file() and (
+            not po_path.is_file() or mo_path.stat().st_mtime >= po_path.stat().st_mtime
+        )
+        if fresh_mo:
+            with mo_path.open("rb") as mo_file:
+                return Translations(mo_file, domain=DOMAIN)
+        if po_path.is_file():
+            return _compile(po_path, locale)
+    if negotiate(locale) != SOURCE_LOCALE:
+        log.warning("i18n: no catalog for locale %r, replying in the source language", locale)
+    try:
+        empty = Catalog(locale=babel_locale(locale), domain=DOMAIN)
+    except (ValueError, UnknownLocaleError):
+        empty = Catalog(locale=SOURCE_LOCALE, domain=DOMAIN)
+    buffer = BytesIO()
+    write_mo(buffer, empty)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+# ------------------------------------------------------------------ messages
+
+
+class _Missing:
+    """Stands in for a missing parameter: formats back to its own placeholder."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __format__(self, spec: str) -> str:
+        return "{" + self.name + (":" + spec if spec else "") + "}"
+
+
+class _Params(dict[str, Any]):
+    def __init__(self, params: Mapping[str, Any]) -> None:
+        super().__init__(params)
+        self.missing: list[str] = []
+
+    def __missing__(self, key: str) -> _Missing:
+        self.missing.append(key)
+        return _Missing(key)
+
+
+_FORMATTER: Final = string.Formatter()
+
+
+def _render(locale: str, msgid: str, text: str, params: Mapping[str, Any]) -> str:
+    """Fill `{name}` fields; a reply must go out even if a field or a translation is bad."""
+    values = _Params(params)
+    try:
+        rendered = _FORMATTER.vformat(text, (), values)
+    except (ValueError, IndexError, KeyError, AttributeError, TypeError):
+        log.warning("i18n: broken placeholder in %s translation of %r", locale, msgid)
+        # The msgid is the developers' own text; trust it over a bad translation.
+        return msgid if text == msgid else _render(locale, msgid, msgid, params)
+    if values.missing:
+        log.warning("i18n: %r in %s is missing %s", msgid, locale, sorted(set(values.missing)))
+    return rendered
+
+
+def gettext(locale: str, msgid: str, **params: Any) -> str:
+    """Translate `msgid` into `locale` and fill its `{name}` placeholders from `params`."""
+    if not msgid:
+        return msgid  # gettext("") would return the catalog's header
+    return _render(locale, msgid, translations(locale).gettext(msgid), params)
+
+
+def ngettext(locale: str, singular: str, plural: str, n: int, **params: Any) -> str:
+    """Translate the plural form for `n` (per the catalog's Plural-Forms) and fill it.
+
+    `n` is also available to the message as `{n}` unless a parameter named `n` is given.
+    """
+    params.setdefault("n", n)
+    text = translations(locale).ngettext(singular, plural, n)
+    return _render(locale, singular if n == 1 else plural, text, params)
+
+
+# ------------------------------------------------------------ numbers, money
+
+
+def minor_units(currency: str) -> int:
+    """Return how many decimal digits an amount in `currency` has (ISO 4217, via Babel).
+
+    This is the exponent for storing and charging amounts: USD 2, JPY 0, BRL 2, and
+    IDR 2 (ISO 4217 keeps two digits even though prices are shown without them).
+    """
+    code = currency.upper()
+    if not is_currency(code):
+        raise ValueError(f"unknown currency {currency!r}")
+    return int(get_currency_precision(code))
+
+
+def _display_digits(amount: Decimal, currency: str) -> int:
+    """Digits to show: CLDR's cash digits where they are fewer (IDR, HUF...) and lose nothing."""
+    digits = minor_units(currency)
+    fractions: Mapping[str, tuple[int, int, int, int]] = get_global("currency_fractions")
+    cash_digits = fractions.get(currency.upper(), fractions["DEFAULT"])[2]
+    if cash_digits < digits and amount == amount.quantize(Decimal(1).scaleb(-cash_digits)):
+        return cash_digits
+    return digits
+
+
+def format_money(amount: Decimal, currency: str, locale: str) -> str:
+    """Format `amount` of `currency` the way `locale` writes prices, e.g. "R$ 199,90".
+
+    Babel's output is returned as is, including its non-breaking spaces ("R$\\xa0199,90").
+    Amounts are rounded half up to the currency's digits; whole amounts of currencies
+    whose cash has no minor unit drop their decimals ("Rp150.000"). `locale` may carry a
+    region ("es_MX" writes MXN as "$1,234.50" where "es" writes "1.234,50 MXN").
+    """
+    code = currency.upper()
+    digits = _display_digits(amount, code)
+    value = amount.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    babel = babel_locale(locale)
+    pattern = copy.copy(babel.currency_formats["standard"])
+    pattern.frac_prec = (digits, digits)
+    return str(pattern.apply(value, babel, currency=code, currency_digits=False))
+
+
+def format_number(number: int | Decimal, locale: str) -> str:
+    """Format a number with `locale`'s separators: 1234.5 → "1.234,5" in pt_BR."""
+    return str(format_decimal(number, locale=babel_locale(locale)))
+
+
+def format_date(d: date | datetime, locale: str, format: str = "medium") -> str:
+    """Format a date the way `locale` writes it; `format` is short, medium, long or full."""
+    return str(_babel_format_date(d, format=format, locale=babel_locale(locale)))

@@ -1,0 +1,348 @@
+"""Which language a shopper writes in, and which one to answer in.
+
+    choose(text, current=..., phone=..., hint=..., default=...)
+      1. requested   "english please", "em português", "日本語で"   → that language
+      2. detected    a real sentence, confidently recognised      → its language
+      3. current     the conversation's language so far ("ok", "1", "👍" land here)
+      4. hint        the channel's tag (Telegram `language_code`)
+      5. phone       the main language of the number's country
+      6. default     the shop's language
+
+Every answer is a locale we ship (`bot.i18n.SUPPORTED`) or None; `detect` and
+`requested` take a wider `supported` set so they can be tested on languages before
+their catalogs exist.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Final
+
+import langdetect
+import phonenumbers
+from babel.languages import get_official_languages
+from langdetect import DetectorFactory
+from langdetect.lang_detect_exception import LangDetectException
+
+from bot import i18n
+from bot.language_data import (
+    LANGUAGE_NAMES,
+    LAUGHTER_PATTERN,
+    LEXICON,
+    NEUTRAL,
+    SIMPLIFIED_ONLY,
+    SWITCH_WORDS,
+    TRADITIONAL_ONLY,
+)
+
+__all__ = ["choose", "country_of", "detect", "fold", "from_phone", "requested"]
+
+MIN_WORDS: Final = 3  # fewer words of letters prove nothing ("ok", "hi", "sim")
+MIN_IDEOGRAPHS: Final = 4  # the same for Han, kana and Thai letters
+LEXICON_WEIGHT: Final = 1.0
+MIN_SCORE: Final = 0.55  # of the best language's share of all evidence
+OTHER_PRIOR: Final = 0.00001  # langdetect prior of a language the shop does not speak
+_PROFILES: Final = Path(langdetect.__file__).parent / "profiles"
+
+
+# ---------------------------------------------------------------- text tools
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` and strip Latin accents ("Não" → "nao"), keeping other scripts whole."""
+    out: list[str] = []
+    latin = False
+    for char in unicodedata.normalize("NFD", text.casefold()):
+        if unicodedata.combining(char):
+            if not latin:  # Thai vowels, Japanese voicing marks: part of the letter
+                out.append(char)
+            continue
+        latin = "LATIN" in unicodedata.name(char, "")
+        out.append(char)
+    folded = unicodedata.normalize("NFC", "".join(out))
+    return folded.translate(_LATIN_EXTRA)
+
+
+_LATIN_EXTRA: Final = str.maketrans({"ı": "i", "đ": "d", "ø": "o", "ł": "l", "æ": "ae", "œ": "oe"})
+_NOISE: Final = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|\S+\.[a-z]{2,4}/\S*", re.I)
+_ELISION: Final = re.compile(r"(?<=\w)['’](?=\w)")
+_LAUGHTER: Final = re.compile(LAUGHTER_PATTERN)
+
+
+@functools.lru_cache(maxsize=4096)
+def _script(char: str) -> str:
+    """The script of a letter: latin, arabic, han, kana, thai, hangul, cyrillic..."""
+    name = unicodedata.name(char, "")
+    first = name.split(" ", 1)[0]
+    if first == "CJK":
+        return "han"
+    if first in ("HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA", "HALFWIDTH"):
+        return "kana" if "KATAKANA" in name or "HIRAGANA" in name else "other"
+    return first.lower()
+
+
+def _words(text: str) -> list[str]:
+    """Split text into runs of letters (with their marks), one script per run."""
+    words: list[str] = []
+    current: list[str] = []
+    current_script = ""
+    for char in _ELISION.sub("", text):
+        category = unicodedata.category(char)
+        if category[0] == "L" or (category[0] == "M" and current):
+            script = current_script if category[0] == "M" else _script(char)
+            if current and script != current_script:
+                words.append("".join(current))
+                current = []
+            current.append(char)
+            current_script = script
+        elif current:
+            words.append("".join(current))
+            current = []
+    if current:
+        words.append("".join(current))
+    return words
+
+
+def _supported(supported: Iterable[str] | None) -> tuple[str, ...]:
+    return tuple(i18n.SUPPORTED if supported is None else supported)
+
+
+# ----------------------------------------------------------------- detection
+
+
+def _letters_by_script(text: str) -> Counter[str]:
+    return Counter(
+        _script(char) for char in text if unicodedata.category(char)[0] == "L"
+    )
+
+
+def _han_variant(text: str) -> str:
+    """zh_Hant when Traditional-only characters outnumber Simplified-only ones, else zh."""
+    traditional = sum(char in TRADITIONAL_ONLY for char in text)
+    simplified = sum(char in SIMPLIFIED_ONLY for char in text)
+    return "zh_Hant" if traditional > simplified else "zh"
+
+
+def _arabic_variant(text: str) -> str:
+    """Persian and Urdu share Arabic's script but have letters of their own."""
+    if any(char in "ٹڈڑںےہ" for char in text):
+        return "ur"
+    if any(char in "پژکی" for char in text):
+        return "fa"
+    return "ar"
+
+
+@functools.lru_cache(maxsize=1)
+def _factory() -> DetectorFactory:
+    """A langdetect factory of its own: seeded, so one text always gets one answer."""
+    factory = DetectorFactory()
+    factory.load_profile(str(_PROFILES))
+    factory.seed = 0  # per factory rather than DetectorFactory.seed: no global side effect
+    return factory
+
+
+def _langdetect(text: str, likely: frozenset[str]) -> dict[str, float]:
+    """langdetect's probabilities, keyed by our tags ("zh-cn" → "zh").
+
+    Languages in `likely` (the ones the shop speaks) get a higher prior: short chat lines
+    are ambiguous, and a shopper is more likely to write Spanish than Catalan or
+    Galician to a shop that answers in Spanish. Long texts overrule the prior.
+    """
+    factory = _factory()
+    detector = factory.create()
+    detector.set_prior_map(
+        {code: 1.0 if code in likely else OTHER_PRIOR for code in factory.get_lang_list()}
+    )
+    detector.append(text)
+    try:
+        found = detector.get_probabilities()
+    except LangDetectException:
+        return {}
+    return {_LANGDETECT_TAGS.get(item.lang, item.lang): float(item.prob) for item in found}
+
+
+_LANGDETECT_TAGS: Final = {"zh-cn": "zh", "zh-tw": "zh_Hant"}
+
+
+@functools.lru_cache(maxsize=16)
+def _likely(locales: tuple[str, ...]) -> frozenset[str]:
+    """The langdetect codes of the supported locales."""
+    return frozenset(
+        code
+        for code in _factory().get_lang_list()
+        if i18n.negotiate(_LANGDETECT_TAGS.get(code, code), locales)
+    )
+
+
+def _lexicon(tokens: list[str]) -> dict[str, float]:
+    """Share of tokens that are common words of each language; shared words count less."""
+    scores: dict[str, float] = {}
+    for token in tokens:
+        owners = [lang for lang, words in LEXICON.items() if token in words]
+        for lang in owners:
+            scores[lang] = scores.get(lang, 0.0) + 1.0 / len(owners)
+    return {lang: score / len(tokens) for lang, score in scores.items()}
+
+
+def _detect_spaced(text: str, tokens: list[str], locales: tuple[str, ...]) -> str | None:
+    """Weigh langdetect's n-grams and the lexicon; None unless one language clearly leads."""
+    scores = _langdetect(text, _likely(locales))
+    for lang, share in _lexicon(tokens).items():
+        scores[lang] = scores.get(lang, 0.0) + LEXICON_WEIGHT * share
+    total = sum(scores.values())
+    if not total:
+        return None
+    best = max(scores, key=lambda lang: scores[lang])
+    return best if scores[best] / total >= MIN_SCORE else None
+
+
+def detect(text: str, supported: Iterable[str] | None = None) -> str | None:
+    """Return the supported locale `text` is written in, or None if unsure or too short.
+
+    Needs three words of letters, or four letters of a script without spaces (Han,
+    kana, Thai). Scripts that belong to one language decide alone: kana → ja, Han → zh,
+    Thai → th, Arabic → ar (unless Persian or Urdu letters show). Latin and the rest go
+    to langdetect, seeded, joined with a lexicon of common words; laughter, "ok",
+    numbers, emoji and links are not words.
+    """
+    locales = _supported(supported)
+    clean = _NOISE.sub(" ", text)
+    scripts = _letters_by_script(clean)
+    if not scripts:
+        return None
+    cjk = scripts["han"] + scripts["kana"]
+    weighted = dict(scripts, han=2 * scripts["han"], kana=2 * scripts["kana"])
+    dominant = max(weighted, key=lambda script: weighted[script])
+    tag: str | None = None
+    if dominant in ("han", "kana"):
+        if cjk >= MIN_IDEOGRAPHS:
+            tag = "ja" if scripts["kana"] else _han_variant(clean)
+    elif dominant == "thai":
+        tag = "th" if scripts["thai"] >= MIN_IDEOGRAPHS else None
+    elif dominant == "hangul":
+        tag = "ko" if scripts["hangul"] >= MIN_IDEOGRAPHS else None
+    else:
+        tokens = [
+            word
+            for word in (fold(w) for w in _words(clean))
+            if _script(word[0]) == dominant
+            and word not in NEUTRAL
+            and not _LAUGHTER.fullmatch(word)
+        ]
+        if len(tokens) < MIN_WORDS:
+            return None
+        if dominant == "arabic":
+            tag = _arabic_variant(clean)
+        else:
+            tag = _detect_spaced(clean.lower(), tokens, locales)
+    return i18n.negotiate(tag, locales) if tag else None
+
+
+# ------------------------------------------------------------------ requests
+
+_MAX_REQUEST_WORDS: Final = 8
+
+
+@functools.lru_cache(maxsize=1)
+def _request_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex over every language name and switch word, longest first."""
+    names = {name: tag for tag, names in LANGUAGE_NAMES.items() for name in names}
+    phrases = sorted(set(names) | SWITCH_WORDS, key=len, reverse=True)
+
+    def alternative(phrase: str) -> str:
+        # Latin and Arabic words must stand alone; Han, kana and Thai have no spaces.
+        if _script(phrase[0]) in ("han", "kana", "thai"):
+            return re.escape(phrase)
+        return r"(?<!\S)" + re.escape(phrase) + r"(?!\S)"
+
+    return re.compile("|".join(alternative(p) for p in phrases)), names
+
+
+def requested(text: str, supported: Iterable[str] | None = None) -> str | None:
+    """Return the locale a shopper explicitly asks for ("english please", "日本語"), or None.
+
+    The message must be about language only: a language's name, in any of our
+    languages, and nothing else but words such as "please", "in", "can you speak",
+    "hablas", "fala", "pakai", "で". Naming two languages is not a request.
+    """
+    words = _words(fold(text))
+    if not words or len(words) > _MAX_REQUEST_WORDS:
+        return None
+    line = " ".join(words)
+    pattern, names = _request_pattern()
+    named = {names[m.group()] for m in pattern.finditer(line) if m.group() in names}
+    if len(named) != 1 or pattern.sub(" ", line).strip():
+        return None
+    return i18n.negotiate(named.pop(), _supported(supported))
+
+
+# --------------------------------------------------------------------- phones
+
+
+def country_of(e164: str) -> str | None:
+    """Return the ISO 3166 alpha-2 country of a phone number ("+5511..." → "BR"), or None.
+
+    Accepts a channel address too ("whatsapp:+5511...").
+    """
+    number = e164.rsplit(":", 1)[-1].strip()
+    if not number.startswith("+"):
+        return None
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return None
+    region = phonenumbers.region_code_for_number(parsed)
+    return region if region and region.isalpha() and region != "ZZ" else None
+
+
+def from_phone(e164: str, supported: Iterable[str] | None = None) -> str | None:
+    """Return the supported locale of the main language of a phone's country, or None.
+
+    Only the country's first official language is tried (Babel's territory data,
+    de facto official included): a second one would be a guess the shopper's first
+    message settles better.
+    """
+    region = country_of(e164)
+    if region is None:
+        return None
+    languages = get_official_languages(region, de_facto=True)
+    if not languages:
+        return None
+    return i18n.negotiate(f"{languages[0]}_{region}", _supported(supported))
+
+
+# --------------------------------------------------------------------- choice
+
+
+def choose(
+    text: str,
+    *,
+    current: str | None = None,
+    phone: str | None = None,
+    hint: str | None = None,
+    default: str = i18n.SOURCE_LOCALE,
+    supported: Iterable[str] | None = None,
+) -> tuple[str, str]:
+    """Pick the locale to answer `text` in and say why: (locale, reason).
+
+    reason is "requested", "detected", "current", "hint", "phone" or "default", in
+    that order of precedence; see the module docstring.
+    """
+    locales = _supported(supported)
+    if locale := requested(text, locales):
+        return locale, "requested"
+    if locale := detect(text, locales):
+        return locale, "detected"
+    # A conversation's locale may predate a catalog's removal: negotiate it again.
+    if current and (locale := i18n.negotiate(current, locales)):
+        return locale, "current"
+    if hint and (locale := i18n.negotiate(hint, locales)):
+        return locale, "hint"
+    if phone and (locale := from_phone(phone, locales)):
+        return locale, "phone"
+    return i18n.negotiate(default, locales) or default, "default"

@@ -1,0 +1,78 @@
+"""Running souk's jobs: `souk worker` processes, or threads inside `souk serve` (embedded)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from rq import SimpleWorker
+from rq.scheduler import RQScheduler
+from rq.timeouts import TimerDeathPenalty
+
+from bot.runtime import QUEUES, Runtime
+from workers import sweeper
+
+log = logging.getLogger(__name__)
+
+
+class ThreadWorker(SimpleWorker):
+    """A SimpleWorker that can run outside the main thread (no signal handlers, no SIGALRM)."""
+
+    death_penalty_class = TimerDeathPenalty
+
+    def _install_signal_handlers(self) -> None:
+        pass
+
+
+def run_worker(rt: Runtime, burst: bool = False) -> bool:
+    """Work souk's queues, inbound first, with RQ's scheduler and souk's sweeper.
+
+    SimpleWorker runs jobs in this process rather than forking per job: several
+    times the throughput (docs/PERFORMANCE.md), and the outbox makes a crash cheap.
+    """
+    stop = sweeper.start(rt) if not burst else None
+    try:
+        worker = SimpleWorker([rt.queue(name) for name in QUEUES], connection=rt.redis)
+        return worker.work(burst=burst, with_scheduler=True, logging_level=rt.settings.log_level)
+    finally:
+        if stop is not None:
+            stop.set()
+
+
+def _schedule_loop(rt: Runtime, stop: threading.Event) -> None:
+    """Move scheduled jobs (retries) onto their queues: RQ's scheduler, in a thread."""
+    scheduler = RQScheduler([rt.queue(name) for name in QUEUES], connection=rt.redis)
+    while not stop.is_set():
+        try:
+            if not scheduler.acquired_locks:
+                scheduler.acquire_locks()
+            if scheduler.acquired_locks:
+                scheduler.enqueue_scheduled_jobs()
+        except Exception:
+            log.exception("scheduler pass failed")
+        stop.wait(0.5)
+
+
+def start_embedded(rt: Runtime) -> threading.Event:
+    """Start the worker, scheduler and sweeper threads of embedded mode."""
+    stop = threading.Event()
+    worker = ThreadWorker([rt.queue(name) for name in QUEUES], connection=rt.redis)
+
+    def work() -> None:
+        while not stop.is_set():
+            try:
+                worker.work(burst=True, logging_level=rt.settings.log_level)
+            except Exception:
+                log.exception("embedded worker pass failed")
+            time.sleep(0.05)
+
+    for target, args, name in (
+        (work, (), "souk-worker"),
+        (_schedule_loop, (rt, stop), "souk-scheduler"),
+        (sweeper.run_forever, (rt, stop), "souk-sweeper"),
+    ):
+        threading.Thread(target=target, args=args, name=name, daemon=True).start()
+    log.info("embedded mode: SQLite or DATABASE_URL, in-process Redis stand-in, jobs run by a "
+             "worker thread in this process")
+    return stop
