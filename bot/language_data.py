@@ -33,6 +33,7 @@ LEXICON: Final[dict[str, frozenset[str]]] = {
     ),
     "es": _words(
         "el la los las un una unos unas del al y que q k en con por para pa es son esta "
+        "he has ha han hemos "
         "estan este esto eso esa ese estos esas mi mis tu tus su sus me te se le lo les "
         "nos yo usted ustedes vos no si pero como cuando donde cuanto cuanta cuantos "
         "cuantas cual cuales porque porq xq pq tambien tb tmb muy mas ya hay tiene tienen "
@@ -44,7 +45,7 @@ LEXICON: Final[dict[str, frozenset[str]]] = {
     ),
     "pt": _words(
         "o a os as um uma uns umas do da dos das no na nos nas em e ou que q com por pra "
-        "pro para pelo pela pelos pelas eh sao esta ta to estou tou isso esse essa este "
+        "pro para pelo pela pelos pelas eh ha sao esta ta to estou tou isso esse essa este "
         "isto aquele meu minha meus minhas seu sua seus suas voce vc vcs voces eu ele ela "
         "eles nao n sim mas como quando onde quanto quanta qual quais porque pq tambem tb "
         "tbm muito mt mto mais ja tem tenho tinha posso pode podem quero queria preciso "
@@ -96,7 +97,7 @@ LEXICON: Final[dict[str, frozenset[str]]] = {
 # Tokens that carry no language: greetings and laughter written the same everywhere.
 NEUTRAL: Final = _words("ok okay okey oke okie okk hi lol lmao xd xdd omg wow plis thanks")
 # Laughter, written differently per language but never a word of it: "kkkk", "jajaja".
-LAUGHTER_PATTERN: Final = r"(?:k{2,}|(?:ha|he|hi|ja|je|ji|wk|hu|ka)+h?|x+d+)"
+LAUGHTER_PATTERN: Final = r"(?:k{3,}|(?:ha|he|hi|ja|je|ji|wk|hu){2,}h?|x+d+|rs(?:rs)+)"
 
 # Names of languages, in many languages, as a shopper would write them to ask for one.
 LANGUAGE_NAMES: Final[dict[str, tuple[str, ...]]] = {

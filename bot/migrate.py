@@ -19,8 +19,8 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database at `url` up to `revision`."""
+def upgrade(url: str, revision: str = "heads") -> None:
+    """Bring the database at `url` up to `revision` (every branch head by default)."""
     command.upgrade(alembic_config(url), revision)
 
 

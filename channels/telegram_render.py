@@ -19,6 +19,7 @@ Rules, from the Bot API limits (PTB `telegram.constants`):
   payment URL out of the text and cannot be mis-copied. Telegram refuses buttons for
   some other URLs (plain http, localhost), so those go at the end of the text.
 Lengths are counted in UTF-16 code units, as Telegram counts them, so emoji count twice.
+A WhatsApp template means nothing here: Telegram has no service window, so its text is sent.
 """
 
 from __future__ import annotations

@@ -115,7 +115,10 @@ def verify_signature(request: HttpRequest, auth_token: str | None) -> None:
         raise BadSignature("missing X-Twilio-Signature")
     # Twilio signs the URL without its fragment (where connection overrides live).
     url = request.url.partition("#")[0]
-    params = _Params() if request.method.upper() == "GET" else _Params(form_of(request))
+    try:
+        params = _Params() if request.method.upper() == "GET" else _Params(form_of(request))
+    except MalformedPayload:
+        raise BadSignature("the form cannot be read, so it cannot be signed") from None
     if not RequestValidator(auth_token).validate(url, params, signature):
         raise BadSignature("X-Twilio-Signature does not match")
 

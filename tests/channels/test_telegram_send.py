@@ -100,6 +100,18 @@ def test_a_server_error_is_retryable(channel: TelegramChannel, fake: FakeTelegra
     assert caught.value.retry_after is None
 
 
+def test_an_outage_lasts_until_reset(channel: TelegramChannel, fake: FakeTelegram) -> None:
+    fake.fail_next(status=502, times=None, method="sendMessage")
+    for _ in range(3):
+        with pytest.raises(RetryableError):
+            channel.send(ANA, text("hi"))
+    channel.send(ANA, {"method": "answerCallbackQuery", "callback_query_id": "q"})
+    assert [c.status for c in fake.refused] == [502, 502, 502]
+    fake.reset()
+    channel.send(ANA, text("hi"))
+    assert [c.method for c in fake.sent] == ["sendMessage"]
+
+
 @pytest.mark.parametrize(
     ("status", "description", "code"),
     [
@@ -187,8 +199,22 @@ def test_many_threads_send_at_once(channel: TelegramChannel, fake: FakeTelegram)
     assert errors == []
     assert len(set(ids)) == 40
     assert len(fake.wait_for(40, method="sendMessage")) == 40
-    assert fake.max_per_second(100) == 5
-    assert 5 <= fake.max_per_second() <= 40
+    assert 1 <= fake.max_per_second(100) <= 5
+    assert fake.max_per_second(100) <= fake.max_per_second() <= 40
+
+
+def test_sends_are_counted_per_second_overall_and_per_chat() -> None:
+    now = [1000.0]
+    with FakeTelegram(clock=lambda: now[0]) as fake:
+        channel = TelegramChannel(fake.token, SECRET, api_base=fake.base_url)
+        for at, chat in [(0.0, 1), (0.2, 1), (0.5, 2), (0.9, 1), (1.0, 2), (1.1, 2), (3.0, 1)]:
+            now[0] = 1000.0 + at
+            channel.send(Address("telegram", str(chat)), text("hi"))
+        channel.send(ANA, {"method": "answerCallbackQuery", "callback_query_id": "q"})
+        assert fake.max_per_second() == 5  # 0.2 .. 1.1
+        assert fake.max_per_second(1) == 3  # 0.0, 0.2, 0.9
+        assert fake.max_per_second("2") == 3  # 0.5, 1.0, 1.1
+        assert fake.max_per_second(42) == 0  # answering a button sends no message
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")

@@ -124,6 +124,12 @@ def test_wrong_token_is_refused_and_no_token_means_not_configured() -> None:
         verify_signature(request, None)
 
 
+def test_undecodable_body_fails_the_signature_check() -> None:
+    request = HttpRequest("POST", INBOUND_URL, {"x-twilio-signature": "x"}, body=b"Body=\xff")
+    with pytest.raises(BadSignature):
+        sms().verify(request)
+
+
 def test_unknown_parameters_are_signed_and_accepted() -> None:
     form = load_form("whatsapp_text") | {"SomethingNew2027": ["yes"], "ChannelMetadata": ["{}"]}
     request = post(form)

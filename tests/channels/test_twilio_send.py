@@ -18,6 +18,7 @@ from channels.base import Address, SendResult
 from channels.twilio_common import retry_after_seconds
 from channels.twilio_sms import TwilioSMS
 from channels.twilio_whatsapp import TwilioWhatsApp
+from tests.fakes._twilio_http import check_message
 from tests.fakes.twilio import FakeTwilio
 
 SHOPPER_SMS = Address.parse("sms:+14155550100")
@@ -259,3 +260,27 @@ def test_max_per_second_and_wait_for(fake: FakeTwilio) -> None:
     assert fake.max_per_second("+19999999999") == 0
     with pytest.raises(AssertionError):
         fake.wait_for(6, timeout=0.1)
+
+
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [
+        ({"From": ["+14155550199"], "Body": ["hi"]}, 21604),
+        ({"To": ["+14155550100"], "Body": ["hi"]}, 21603),
+        ({"To": ["+14155550100"], "From": ["+14155550199"]}, 21602),
+        ({"To": ["+14155550100"], "From": ["+14155550199"], "Body": ["x" * 1601]}, 21617),
+        ({"To": ["whatsapp:+5511999990000"], "From": ["+14155550199"], "Body": ["hi"]}, 21910),
+        (
+            {
+                "To": ["+14155550100"],
+                "From": ["+1"],
+                "ContentSid": ["HX1"],
+                "ContentVariables": ["["],
+            },
+            21656,
+        ),
+    ],
+)
+def test_fake_refuses_what_twilio_refuses(params: dict[str, list[str]], code: int) -> None:
+    problem = check_message(params)
+    assert problem is not None and problem[:2] == (400, code)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,7 +45,7 @@ class Call:
 
     method: str
     params: dict[str, Any]
-    at: float  # time.time() when it was accepted or refused
+    at: float  # the fake's clock (time.time by default) when it was answered
     status: int = 200
 
     @property
@@ -57,7 +58,7 @@ class Call:
 @dataclass
 class _Script:
     method: str | None  # only calls to this method match; None matches any
-    times: int
+    times: int | None  # None: every matching call until reset()
     status: int = 200
     description: str | None = None
     retry_after: int | None = None
@@ -67,8 +68,9 @@ class _Script:
 class FakeTelegram:
     """The fake server; start()/stop() or use it as a context manager."""
 
-    def __init__(self, token: str = DEFAULT_TOKEN) -> None:
+    def __init__(self, token: str = DEFAULT_TOKEN, clock: Callable[[], float] = time.time) -> None:
         self.token = token
+        self._clock = clock  # injectable, so rate tests need not sleep
         self._changed = threading.Condition()
         self._accepted: list[Call] = []
         self._refused: list[Call] = []
@@ -131,17 +133,17 @@ class FakeTelegram:
         *,
         description: str | None = None,
         retry_after: int | None = None,
-        times: int = 1,
+        times: int | None = 1,
         method: str | None = None,
     ) -> None:
-        """Answer the next `times` calls (to `method`, if given) with an error."""
-        with self._changed:
-            self._scripts.append(_Script(method, times, status, description, retry_after))
+        """Answer the next `times` calls (to `method`, if given; all if None) with an error."""
+        self._add(_Script(method, times, status, description, retry_after))
 
-    def hang_next(self, seconds: float, *, times: int = 1, method: str | None = None) -> None:
+    def hang_next(
+        self, seconds: float, *, times: int | None = 1, method: str | None = None
+    ) -> None:
         """Hold the next `times` calls for `seconds` before answering normally."""
-        with self._changed:
-            self._scripts.append(_Script(method, times, hang=seconds))
+        self._add(_Script(method, times, hang=seconds))
 
     def reset(self) -> None:
         """Forget calls, scripts and the webhook; message ids keep increasing."""
@@ -186,27 +188,28 @@ class FakeTelegram:
         if token != self.token:
             return self._refuse(method, params, error(401, "Unauthorized"))
         with self._changed:
-            script = next(
-                (s for s in self._scripts if s.method in (None, method) and s.times > 0), None
-            )
-            if script is not None:
+            script = next((s for s in self._scripts if s.method in (None, method)), None)
+            if script is not None and script.times is not None:
                 script.times -= 1
-                self._scripts = [s for s in self._scripts if s.times > 0]
+                if script.times <= 0:
+                    self._scripts.remove(script)
         if script is not None and script.status != 200:
             return self._refuse(method, params, _scripted(script))
         if script is not None and client_left(conn, script.hang, self._stopping):
             with self._changed:
-                self._abandoned.append(Call(method, params, time.time(), 0))
+                self._abandoned.append(Call(method, params, self._clock(), 0))
             return Reply(0, {})
         with self._changed:
             reply = answer(method, params, self._state)
-            call = Call(method, params, time.time(), reply.status)
+            call = Call(method, params, self._clock(), reply.status)
             (self._accepted if reply.status == 200 else self._refused).append(call)
             self._changed.notify_all()
         return reply
 
     def script(self, action: dict[str, Any]) -> None:
         """Apply a script sent over HTTP: `{"action": "fail_next", "status": 429, ...}`."""
+        if not isinstance(action, dict):
+            raise ValueError("a script is a JSON object")
         kind = action.pop("action", None)
         if kind == "fail_next":
             self.fail_next(**action)
@@ -217,9 +220,15 @@ class FakeTelegram:
         else:
             raise ValueError(f"unknown action {kind!r}")
 
+    def _add(self, script: _Script) -> None:
+        if script.times is not None and script.times < 1:
+            raise ValueError("times must be at least 1, or None for every call")
+        with self._changed:
+            self._scripts.append(script)
+
     def _refuse(self, method: str, params: dict[str, Any], reply: Reply) -> Reply:
         with self._changed:
-            self._refused.append(Call(method, params, time.time(), reply.status))
+            self._refused.append(Call(method, params, self._clock(), reply.status))
             self._changed.notify_all()
         return reply
 
