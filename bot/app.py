@@ -34,6 +34,9 @@ def create_app(settings: Settings | None = None, rt: Runtime | None = None) -> F
 
     app.register_blueprint(health_bp)
     app.register_blueprint(webhooks_bp)
+    from bot import api
+
+    api.init_app(app)
     if rt.settings.enable_simulator:
         from bot.simulator import bp as simulator_bp
 
@@ -41,8 +44,7 @@ def create_app(settings: Settings | None = None, rt: Runtime | None = None) -> F
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
-        code = (exc.name or "error").lower().replace(" ", "_")
-        return jsonify(error={"code": code, "message": exc.description}), exc.code
+        return api.error_response(exc)
 
     @app.errorhandler(Exception)
     def crash(exc: Exception):  # type: ignore[no-untyped-def]

@@ -37,8 +37,6 @@ def _settings():  # type: ignore[no-untyped-def]
 
     settings = Settings.from_env()
     setup_logging(settings.log_level)
-    if settings.secret_key_generated:
-        log.warning("SECRET_KEY is not set: using a random key, so sessions end at restart")
     return settings
 
 
@@ -47,6 +45,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from bot.server import serve
 
     settings = _settings()
+    if settings.secret_key_generated:
+        log.warning("SECRET_KEY is not set: using a random key, so sessions end at restart")
     port = args.port or int(os.environ.get("PORT", "8000"))
     serve(settings, args.host, port)
     return 0
@@ -98,6 +98,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_apikey_create(args: argparse.Namespace) -> int:
+    """Create a merchant API key and print it once."""
+    from bot.api.keys import create_key
+    from bot.db import Database
+
+    settings = _settings()
+    key = create_key(Database(settings.database_url), args.name, args.scope or [])
+    print(key)
+    print("Store this key now: souk keeps only its hash and cannot show it again.",
+          file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="souk",
@@ -132,6 +145,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_db_upgrade)
 
     add("demo", cmd_demo, "load the demo shop (idempotent)")
+
+    from bot.api import SCOPES
+
+    apikey = sub.add_parser("apikey", help="merchant API keys", description="merchant API keys")
+    apikey_sub = apikey.add_subparsers(dest="apikey_command", metavar="COMMAND")
+    apikey_sub.required = True
+    p = apikey_sub.add_parser("create", help="print a new merchant API key once",
+                              description="print a new merchant API key once; only its hash "
+                                          "is stored")
+    p.add_argument("name", help="a name to tell the key apart, e.g. erp")
+    p.add_argument("--scope", action="append", choices=SCOPES, required=True,
+                   help="what the key may do (repeat for several)")
+    p.set_defaults(func=cmd_apikey_create)
     return parser
 
 

@@ -153,7 +153,7 @@ class Settings:
 
         redis_url = env.get("REDIS_URL", "").strip() or None
         if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
-            problems.append(f"REDIS_URL must start with redis://, rediss:// or unix://")
+            problems.append("REDIS_URL must start with redis://, rediss:// or unix://")
 
         secret_key = _secret(env, "SECRET_KEY")
         souk_env = env.get("SOUK_ENV", "development").strip() or "development"

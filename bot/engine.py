@@ -6,7 +6,9 @@ Pure apart from reading translations: the worker loads the conversation, calls
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import flows
 from bot import i18n, language, nlu
@@ -49,6 +51,7 @@ class Conversation:
     phone: str | None = None
     language_hint: str | None = None
     customer_name: str | None = None
+    country: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +81,14 @@ def render(shop: Shop, locale: str, action: Say) -> Outgoing:
     )
 
 
-def handle(shop: Shop, hot: HotState, conv: Conversation, msg: Incoming) -> Turn:
+# (event, locale, state) → the facts the flows need this turn (bot/facts.py).
+FactLoader = Callable[[Event, str, str], Mapping[str, Any]]
+
+
+def handle(
+    shop: Shop, hot: HotState, conv: Conversation, msg: Incoming,
+    facts: FactLoader | None = None,
+) -> Turn:
     """Decide what to answer to one message."""
     locale, reason = language.choose(
         msg.text,
@@ -100,6 +110,8 @@ def handle(shop: Shop, hot: HotState, conv: Conversation, msg: Incoming) -> Turn
         state = flows.START
 
     ctx = Context(
+        facts=facts(event, locale, state) if facts is not None else {},
+        country=conv.country,
         state=state,
         locale=locale,
         channel=conv.channel,

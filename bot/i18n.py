@@ -45,6 +45,7 @@ __all__ = [
     "format_money",
     "format_number",
     "gettext",
+    "load_translations",
     "minor_units",
     "negotiate",
     "ngettext",
@@ -178,35 +179,49 @@ def _compile(po_path: Path, locale: str) -> Translations:
     return Translations(buffer, domain=DOMAIN)
 
 
-@functools.lru_cache(maxsize=64)
-def translations(locale: str) -> Translations:
-    """Return the translations for a shipped locale, loaded once per process.
-
-    Uses `messages.mo` when it is newer than `messages.po`, else compiles the .po in
-    memory. A locale without a catalog (English, or a locale we do not ship) gets an
-    empty catalog with that language's plural rule, so every msgid comes back as is.
-    """
-    messages = LOCALES_DIR / locale / "LC_MESSAGES"
-    po_path, mo_path = messages / f"{DOMAIN}.po", messages / f"{DOMAIN}.mo"
-    if locale in SUPPORTED:
-        fresh_mo = mo_path.is_file() and (
-            not po_path.is_file() or mo_path.stat().st_mtime >= po_path.stat().st_mtime
-        )
-        if fresh_mo:
-            with mo_path.open("rb") as mo_file:
-                return Translations(mo_file, domain=DOMAIN)
-        if po_path.is_file():
-            return _compile(po_path, locale)
-    if negotiate(locale) != SOURCE_LOCALE:
-        log.warning("i18n: no catalog for locale %r, replying in the source language", locale)
+def _empty(locale: str) -> Translations:
+    """Translations with no messages but `locale`'s plural rule: every msgid comes back."""
     try:
-        empty = Catalog(locale=babel_locale(locale), domain=DOMAIN)
+        catalog = Catalog(locale=babel_locale(locale), domain=DOMAIN)
     except (ValueError, UnknownLocaleError):
-        empty = Catalog(locale=SOURCE_LOCALE, domain=DOMAIN)
+        catalog = Catalog(locale=SOURCE_LOCALE, domain=DOMAIN)
     buffer = BytesIO()
-    write_mo(buffer, empty)
+    write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(buffer, domain=DOMAIN)
+
+
+def load_translations(directory: Path, locale: str) -> Translations:
+    """Load `<directory>/<locale>/LC_MESSAGES/messages.{mo,po}`, uncached.
+
+    The .mo is used when it is at least as new as the .po; otherwise the .po is
+    compiled in memory, so an edited catalog never hides behind a stale .mo.
+    Without either file, every msgid comes back untranslated.
+    """
+    messages = directory / locale / "LC_MESSAGES"
+    po_path, mo_path = messages / f"{DOMAIN}.po", messages / f"{DOMAIN}.mo"
+    if mo_path.is_file() and (
+        not po_path.is_file() or mo_path.stat().st_mtime >= po_path.stat().st_mtime
+    ):
+        with mo_path.open("rb") as mo_file:
+            return Translations(mo_file, domain=DOMAIN)
+    if po_path.is_file():
+        return _compile(po_path, locale)
+    return _empty(locale)
+
+
+@functools.lru_cache(maxsize=64)
+def translations(locale: str) -> Translations:
+    """Return the translations for `locale`, loaded once per process.
+
+    English, the source language, needs no catalog. A locale we do not ship is
+    answered in English, with a warning: it is a bug upstream, not the shopper's.
+    """
+    if locale in SUPPORTED:
+        return load_translations(LOCALES_DIR, locale)
+    if negotiate(locale) != SOURCE_LOCALE:
+        log.warning("i18n: no catalog for locale %r, replying in the source language", locale)
+    return _empty(locale)
 
 
 # ------------------------------------------------------------------ messages

@@ -121,9 +121,7 @@ def _supported(supported: Iterable[str] | None) -> tuple[str, ...]:
 
 
 def _letters_by_script(text: str) -> Counter[str]:
-    return Counter(
-        _script(char) for char in text if unicodedata.category(char)[0] == "L"
-    )
+    return Counter(_script(char) for char in text if unicodedata.category(char)[0] == "L")
 
 
 def _han_variant(text: str) -> str:

@@ -17,7 +17,13 @@ from typing import Final
 
 
 def _words(text: str) -> frozenset[str]:
+    """Words separated by spaces."""
     return frozenset(text.split())
+
+
+def _phrases(text: str) -> frozenset[str]:
+    """Phrases separated by "|": names may have spaces ("bahasa indonesia")."""
+    return frozenset(phrase.strip() for phrase in text.split("|"))
 
 
 LEXICON: Final[dict[str, frozenset[str]]] = {
@@ -100,68 +106,59 @@ NEUTRAL: Final = _words("ok okay okey oke okie okk hi lol lmao xd xdd omg wow pl
 LAUGHTER_PATTERN: Final = r"(?:k{3,}|(?:ha|he|hi|ja|je|ji|wk|hu){2,}h?|x+d+|rs(?:rs)+)"
 
 # Names of languages, in many languages, as a shopper would write them to ask for one.
-LANGUAGE_NAMES: Final[dict[str, tuple[str, ...]]] = {
-    "en": (
-        "english", "ingles", "anglais", "englisch", "inggris", "bahasa inggris",
-        "tieng anh", "ingilizce", "英语", "英語", "英文", "えいご", "انجليزي", "الانجليزية",
-        "انجليزى", "بالانجليزي", "بالانجليزية", "ภาษาอังกฤษ", "อังกฤษ",
+LANGUAGE_NAMES: Final[dict[str, frozenset[str]]] = {
+    "en": _phrases(
+        "english|ingles|anglais|englisch|inggris|bahasa inggris|tieng anh|ingilizce|英语|英語|"
+        "英文|えいご|انجليزي|الانجليزية|انجليزى|بالانجليزي|بالانجليزية|ภาษาอังกฤษ|อังกฤษ"
     ),
-    "es": (
-        "espanol", "spanish", "castellano", "espagnol", "spanisch", "spanyol",
-        "bahasa spanyol", "tieng tay ban nha", "ispanyolca", "西班牙语", "西班牙語",
-        "スペイン語", "اسباني", "الاسبانية", "بالاسباني", "ภาษาสเปน",
+    "es": _phrases(
+        "espanol|spanish|castellano|espagnol|spanisch|spanyol|bahasa spanyol|"
+        "tieng tay ban nha|ispanyolca|西班牙语|西班牙語|スペイン語|اسباني|الاسبانية|بالاسباني|"
+        "ภาษาสเปน"
     ),
-    "pt": (
-        "portugues", "portuguese", "portugais", "portugiesisch", "portugis",
-        "bahasa portugis", "tieng bo dao nha", "portekizce", "葡萄牙语", "葡萄牙語",
-        "ポルトガル語", "برتغالي", "البرتغالية", "ภาษาโปรตุเกส",
+    "pt": _phrases(
+        "portugues|portuguese|portugais|portugiesisch|portugis|bahasa portugis|"
+        "tieng bo dao nha|portekizce|葡萄牙语|葡萄牙語|ポルトガル語|برتغالي|البرتغالية|ภาษาโปรตุเกส"
     ),
-    "pt_BR": (
-        "portugues do brasil", "portugues brasileiro", "brazilian portuguese", "brasileiro",
+    "pt_BR": _phrases("portugues do brasil|portugues brasileiro|brazilian portuguese|brasileiro"),
+    "fr": _phrases(
+        "francais|french|frances|franzosisch|prancis|bahasa prancis|tieng phap|fransizca|"
+        "法语|法語|フランス語|فرنسي|الفرنسية|بالفرنسي|ภาษาฝรั่งเศส"
     ),
-    "fr": (
-        "francais", "french", "frances", "franzosisch", "prancis", "bahasa prancis",
-        "tieng phap", "fransizca", "法语", "法語", "フランス語", "فرنسي", "الفرنسية",
-        "بالفرنسي", "ภาษาฝรั่งเศส",
+    "de": _phrases(
+        "deutsch|german|aleman|alemao|allemand|jerman|bahasa jerman|tieng duc|almanca|"
+        "德语|德語|ドイツ語|الماني|الالمانية|بالالماني|ภาษาเยอรมัน"
     ),
-    "de": (
-        "deutsch", "german", "aleman", "alemao", "allemand", "jerman", "bahasa jerman",
-        "tieng duc", "almanca", "德语", "德語", "ドイツ語", "الماني", "الالمانية",
-        "بالالماني", "ภาษาเยอรมัน",
+    # Not "indonesia" alone: it is also the answer to "which country do we ship to?".
+    "id": _phrases(
+        "bahasa indonesia|indonesian|indonesio|indonesien|indonesisch|tieng indonesia|"
+        "endonezce|印尼语|印尼語|インドネシア語|الاندونيسية|ภาษาอินโดนีเซีย"
     ),
-    "id": (
-        "bahasa indonesia", "indonesian", "indonesio", "indonesien", "indonesisch",
-        "tieng indonesia", "endonezce", "印尼语", "印尼語", "インドネシア語", "الاندونيسية",
-        "ภาษาอินโดนีเซีย",
+    "ar": _phrases(
+        "arabic|arabe|arabisch|bahasa arab|tieng a rap|arapca|阿拉伯语|阿拉伯語|アラビア語|"
+        "عربي|عربى|العربية|العربي|بالعربي|بالعربية|بالعربى|ภาษาอาหรับ"
     ),
-    "ar": (
-        "arabic", "arabe", "arabisch", "bahasa arab", "tieng a rap", "arapca", "阿拉伯语",
-        "阿拉伯語", "アラビア語", "عربي", "عربى", "العربية", "العربي", "بالعربي", "بالعربية",
-        "بالعربى", "ภาษาอาหรับ",
+    "zh": _phrases(
+        "chinese|chino|chines|chinois|chinesisch|mandarin|bahasa mandarin|tieng trung|cince|"
+        "中文|汉语|漢語|普通话|普通話|华语|華語|中国語|صيني|الصينية|ภาษาจีน"
     ),
-    "zh": (
-        "chinese", "chino", "chines", "chinois", "chinesisch", "mandarin", "bahasa mandarin",
-        "tieng trung", "cince", "中文", "汉语", "漢語", "普通话", "普通話", "华语", "華語",
-        "中国語", "صيني", "الصينية", "ภาษาจีน",
+    "zh_Hans": _phrases("简体中文|简体|简中|simplified chinese"),
+    "zh_Hant": _phrases("繁體中文|繁体中文|繁體|繁中|traditional chinese"),
+    "ja": _phrases(
+        "japanese|japones|japonais|japanisch|jepang|bahasa jepang|tieng nhat|japonca|"
+        "日本語|にほんご|日语|日語|ياباني|اليابانية|ภาษาญี่ปุ่น"
     ),
-    "zh_Hans": ("简体中文", "简体", "简中", "simplified chinese"),
-    "zh_Hant": ("繁體中文", "繁体中文", "繁體", "繁中", "traditional chinese"),
-    "ja": (
-        "japanese", "japones", "japonais", "japanisch", "jepang", "bahasa jepang",
-        "tieng nhat", "japonca", "日本語", "にほんご", "日语", "日語", "ياباني", "اليابانية",
-        "ภาษาญี่ปุ่น",
+    "th": _phrases(
+        "thai|tailandes|thailandais|thailandisch|bahasa thai|tieng thai|tayca|ภาษาไทย|ไทย|"
+        "泰语|泰語|タイ語|تايلاندي"
     ),
-    "th": (
-        "thai", "tailandes", "thailandais", "thailandisch", "bahasa thai", "tieng thai",
-        "tayca", "ภาษาไทย", "ไทย", "泰语", "泰語", "タイ語", "تايلاندي",
+    "vi": _phrases(
+        "vietnamese|vietnamita|vietnamien|vietnamesisch|bahasa vietnam|tieng viet|"
+        "vietnamca|越南语|越南語|ベトナム語|فيتنامي|ภาษาเวียดนาม"
     ),
-    "vi": (
-        "vietnamese", "vietnamita", "vietnamien", "vietnamesisch", "bahasa vietnam",
-        "tieng viet", "vietnamca", "越南语", "越南語", "ベトナム語", "فيتنامي", "ภาษาเวียดนาม",
-    ),
-    "tr": (
-        "turkish", "turco", "turc", "turkisch", "bahasa turki", "tieng tho nhi ky", "turkce",
-        "土耳其语", "土耳其語", "トルコ語", "تركي", "التركية", "بالتركي", "ภาษาตุรกี",
+    "tr": _phrases(
+        "turkish|turco|turc|turkisch|bahasa turki|tieng tho nhi ky|turkce|土耳其语|土耳其語|"
+        "トルコ語|تركي|التركية|بالتركي|ภาษาตุรกี"
     ),
 }
 
@@ -169,47 +166,44 @@ LANGUAGE_NAMES: Final[dict[str, tuple[str, ...]]] = {
 # please", "hablas ___?", "fala ___?", "pakai bahasa ___ dong", "___でお願いします".
 # Nothing here may say something else ("no", "not", "don't"), or "I don't speak
 # English" would become a request for English.
-SWITCH_WORDS: Final = frozenset(
-    (
-        # English
-        "please pls plz in speak speaks talk can could you u we do does write reply "
-        "answer switch to change language lang use i want prefer would like need the a "
-        "is there anyone someone somebody who only thanks thx ok okay hi hello hey sorry"
-        # Spanish and Portuguese
-        " por favor porfa porfavor xfa en em hablas habla hablan hablar hablame puedes "
-        "puede podemos podrias sabes escribe escribeme responde cambiar cambia cambie "
-        "idioma lengua quiero prefiero solo si hay alguien que hable gracias hola mejor "
-        "me al el de tu usted fala falar falam falas voce vc pode poderia sabe escreve "
-        "escrever responder mudar muda troca trocar lingua prefiro so tem alguem obrigado "
-        "obrigada oi ola para pra o tudo bem"
-        # French, German
-        " parlez parles parler vous pouvez peux on peut svp stp s il plait merci bonjour "
-        "langue je veux voudrais changer ecrire est ce qu quelqu un qui parle auf bitte "
-        "sprechen sprichst spricht sie du ihr konnen konnt kannst kann wir ich mochte "
-        "will sprache hallo danke gerne lieber jemand der es gibt schreiben antworten "
-        "wechseln"
-        # Indonesian, Vietnamese, Turkish
-        " pakai pake bahasa dalam bisa bisakah ngomong bicara berbicara tolong mohon dong ya kak "
-        "gan saya aku mau ingin minta ganti ke dengan boleh terima kasih halo saja aja "
-        "bang noi duoc khong ko co the ban minh toi muon dung xin vui long cam on chao "
-        "nhe nha em anh chi doi sang chuyen lutfen konusun konus konusabilir misiniz "
-        "misin mi musunuz biliyor musun ben istiyorum dil dilinde olarak yazar "
-        "tesekkurler merhaba degistir"
-    ).split()
-    + [
-        # Japanese, Chinese, Arabic, Thai: written without spaces, matched inside a run
-        "でお願いします", "でおねがいします", "でお願い", "お願いします", "お願い", "ください",
-        "下さい", "話せますか", "話せる", "はなせますか", "できますか", "ですか", "で",
-        "に", "変えて", "请", "請", "用", "说", "說", "讲", "講", "可以", "能", "吗", "嗎", "你",
-        "会", "會", "我", "要", "换", "換", "成", "改", "吧", "好", "谢谢", "ممكن", "تكلم",
-        "تتكلم", "تحكي", "بتحكي", "لو", "سمحت", "من", "فضلك", "باللغة", "اللغة", "لغة",
-        "اريد", "ابغى", "ابي", "عايز", "عاوز", "شكرا", "هل", "تتحدث", "يمكن", "ได้ไหม",
-        "ได้มั้ย", "ได้ไหมคะ", "ได้ไหมครับ", "ขอ", "ภาษา", "พูด", "ครับ", "ค่ะ", "คะ",
-        "หน่อย", "เป็น", "คุณ", "เปลี่ยน",
-    ]
+SWITCH_WORDS: Final = _words(
+    # English
+    "please pls plz in speak speaks talk can could you u we do does write reply answer "
+    "switch to change language lang use i want prefer would like need the a is there "
+    "anyone someone somebody who only thanks thx ok okay hi hello hey sorry"
+    # Spanish and Portuguese
+    " por favor porfa porfavor xfa en em hablas habla hablan hablar hablame puedes puede "
+    "podemos podrias sabes escribe escribeme responde cambiar cambia cambie idioma lengua "
+    "quiero prefiero solo si hay alguien que hable gracias hola mejor me al el de tu "
+    "usted fala falar falam falas voce vc pode poderia sabe escreve escrever responder "
+    "mudar muda troca trocar lingua prefiro so tem alguem obrigado obrigada oi ola para "
+    "pra o tudo bem"
+    # French, German
+    " parlez parles parler vous pouvez peux on peut svp stp s il plait merci bonjour "
+    "langue je veux voudrais changer ecrire est ce qu quelqu un qui parle auf bitte "
+    "sprechen sprichst spricht sie du ihr konnen konnt kannst kann wir ich mochte will "
+    "sprache hallo danke gerne lieber jemand der es gibt schreiben antworten wechseln"
+    # Indonesian, Vietnamese, Turkish
+    " pakai pake bahasa dalam bisa bisakah ngomong bicara berbicara tolong mohon dong ya "
+    "kak gan saya aku mau ingin minta ganti ke dengan boleh terima kasih halo saja aja "
+    "bang noi duoc khong ko co the ban minh toi muon dung xin vui long cam on chao nhe "
+    "nha em anh chi doi sang chuyen lutfen konusun konus konusabilir misiniz misin mi "
+    "musunuz biliyor musun ben istiyorum dil dilinde olarak yazar tesekkurler merhaba "
+    "degistir"
+) | _phrases(
+    # Japanese, Chinese, Arabic, Thai: written without spaces, matched inside a run
+    "でお願いします|でおねがいします|でお願い|お願いします|お願い|ください|下さい|話せますか|"
+    "話せる|はなせますか|できますか|ですか|で|に|変えて|请|請|用|说|說|讲|講|可以|能|吗|嗎|你|"
+    "会|會|我|要|换|換|成|改|吧|好|谢谢|ممكن|تكلم|تتكلم|تحكي|بتحكي|لو|سمحت|من|فضلك|باللغة|"
+    "اللغة|لغة|اريد|ابغى|ابي|عايز|عاوز|شكرا|هل|تتحدث|يمكن|ได้ไหม|ได้มั้ย|ได้ไหมคะ|ได้ไหมครับ|"
+    "ขอ|ภาษา|พูด|ครับ|ค่ะ|คะ|หน่อย|เป็น|คุณ|เปลี่ยน"
 )
 
 # Characters written differently in Simplified and Traditional Chinese, both frequent
 # in shop chats (這/这 this, 們/们, 貨/货 goods, 運/运 shipping, 單/单 order...).
-TRADITIONAL_ONLY: Final = frozenset("這們個說麼嗎對還貨運費單買賣錢價號時會發過來沒樣幾謝請問給點顏郵")
-SIMPLIFIED_ONLY: Final = frozenset("这们个说么吗对还货运费单买卖钱价号时会发过来没样几谢请问给点颜邮")
+TRADITIONAL_ONLY: Final = frozenset(
+    "這們個說麼嗎對還貨運費單買賣錢價號時會發過來沒樣幾謝請問給點顏郵"
+)
+SIMPLIFIED_ONLY: Final = frozenset(
+    "这们个说么吗对还货运费单买卖钱价号时会发过来没样几谢请问给点颜邮"
+)

@@ -55,6 +55,10 @@ class Context:
     slots: Mapping[str, Any] = field(default_factory=dict)
     misses: int = 0
     turn: int = 0  # messages handled in this conversation's hot state; 0 for the first
+    # Facts the engine looked up for this turn (search results, the shopper's orders,
+    # the cart...), by the providers registered in bot/facts.py. Flows only read them.
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    country: str | None = None  # ISO 3166 alpha-2, from the phone number or the shopper
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +71,18 @@ class Choice:
     translate: bool = True  # language names are shown as they are, never translated
 
 
-# Actions: what a flow asks the engine to do. Data, not calls.
+# Actions: what a flow asks the engine to do. Data, not calls. Each flow module may
+# define its own actions (subclasses of Action); the worker performs them through
+# the handlers registered in bot/effects.py.
 
 
 @dataclass(frozen=True, slots=True)
-class Say:
+class Action:
+    """Base of everything a flow can ask for."""
+
+
+@dataclass(frozen=True, slots=True)
+class Say(Action):
     """Send the shopper a message (a msgid with its params) and maybe options."""
 
     msgid: str
@@ -80,44 +91,42 @@ class Say:
 
 
 @dataclass(frozen=True, slots=True)
-class SetLocale:
+class SetLocale(Action):
     """Speak `locale` from now on in this conversation."""
 
     locale: str
 
 
 @dataclass(frozen=True, slots=True)
-class SetSlots:
+class SetSlots(Action):
     """Remember values in the conversation's state."""
 
     values: Mapping[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
-class RequestAgent:
+class RequestAgent(Action):
     """Ask for a person to take the conversation."""
 
     reason: str
 
 
 @dataclass(frozen=True, slots=True)
-class CancelAgent:
+class CancelAgent(Action):
     """The shopper no longer waits for a person."""
 
 
 @dataclass(frozen=True, slots=True)
-class OptOut:
+class OptOut(Action):
     """The shopper said STOP: no more messages they did not ask for, on any topic."""
 
 
 @dataclass(frozen=True, slots=True)
-class OptIn:
+class OptIn(Action):
     """The shopper said START: messages they agreed to may resume."""
 
 
 @dataclass(frozen=True, slots=True)
-class Miss:
+class Miss(Action):
     """The bot did not understand; two in a row offer a person."""
 
-
-Action = Say | SetLocale | SetSlots | RequestAgent | CancelAgent | OptOut | OptIn | Miss

@@ -14,11 +14,12 @@ from redis.exceptions import LockError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import engine, runtime
+from typing import Any
+
+from bot import effects, engine, facts, language, runtime
 from bot.models import (
     ConsentEvent,
     Conversation,
-    ConversationStatus,
     DeliveryEvent,
     Direction,
     Message,
@@ -30,7 +31,7 @@ from bot.models import (
 from bot.rules import blocked
 from bot.runtime import Runtime
 from channels.base import Address, Outgoing
-from flows.types import CancelAgent, OptIn, OptOut, RequestAgent, SetLocale
+from flows.types import Event
 from workers.queues import enqueue_process, enqueue_send
 
 log = logging.getLogger(__name__)
@@ -121,6 +122,11 @@ def process_next(rt: Runtime, conversation_id: int) -> list[int] | None:
         address = Address.parse(conv.address)
         hot = rt.state.load(conversation_id)
         meta = msg.meta or {}
+        country = language.country_of(address.phone) if address.phone else None
+
+        def load_facts(event: Event, locale: str, state: str) -> dict[str, Any]:
+            return facts.gather(facts.FactRequest(s, rt, conv, event, locale, state, hot.slots))
+
         try:
             turn = engine.handle(
                 rt.shop,
@@ -132,8 +138,10 @@ def process_next(rt: Runtime, conversation_id: int) -> list[int] | None:
                     phone=address.phone,
                     language_hint=meta.get("language_hint"),
                     customer_name=conv.customer.name,
+                    country=conv.customer.country or country,
                 ),
                 engine.Incoming(msg.body or "", msg.payload, msg.kind),
+                load_facts,
             )
         except Exception:
             log.exception("engine failed conversation=%s message=%s", conversation_id, msg.id)
@@ -141,13 +149,16 @@ def process_next(rt: Runtime, conversation_id: int) -> list[int] | None:
             msg.status = MessageStatus.PROCESSED.value
             row = add_reply(s, rt, conv, engine.apology(conv.locale or rt.shop.default_locale))
             return [row.id]
-        now = utcnow()
-        for effect in turn.effects:
-            perform(s, conv, effect, now, proof=msg.provider_id)
         conv.locale = turn.locale
         if conv.customer.locale != turn.locale:
             conv.customer.locale = turn.locale
-        rows = [add_reply(s, rt, conv, reply) for reply in turn.replies]
+        if conv.customer.country is None and country:
+            conv.customer.country = country
+        ctx = effects.EffectContext(rt, utcnow(), turn.locale, proof=msg.provider_id)
+        replies = list(turn.replies)
+        for action in turn.effects:
+            replies += effects.perform(s, conv, action, ctx)
+        rows = [add_reply(s, rt, conv, reply) for reply in replies]
         msg.processed_at = utcnow()
         msg.status = MessageStatus.PROCESSED.value
         log.info(
@@ -160,28 +171,10 @@ def process_next(rt: Runtime, conversation_id: int) -> list[int] | None:
     # Saved after the commit: a crash in between costs the shopper their place in
     # the flow, never a message (DESIGN.md, "Conversation state").
     rt.state.save(conversation_id, turn.state)
+    for job in ctx.after_commit:
+        job()
     ack_button(rt, address, meta)
     return ids
-
-
-def perform(s: Session, conv: Conversation, effect: object, now: datetime,
-            proof: str | None) -> None:
-    """Carry out one effect a flow asked for, in the caller's transaction."""
-    if isinstance(effect, SetLocale):
-        conv.locale = effect.locale
-    elif isinstance(effect, RequestAgent):
-        if conv.status == ConversationStatus.BOT.value:
-            conv.status = ConversationStatus.WAITING.value
-            conv.waiting_since = now
-    elif isinstance(effect, CancelAgent):
-        if conv.status == ConversationStatus.WAITING.value:
-            conv.status = ConversationStatus.BOT.value
-            conv.waiting_since = None
-    elif isinstance(effect, OptOut | OptIn):
-        s.add(ConsentEvent(
-            customer_id=conv.customer_id, topic="all", granted=isinstance(effect, OptIn),
-            channel=conv.channel, source="shopper", proof=proof, created_at=now,
-        ))
 
 
 def ack_button(rt: Runtime, address: Address, meta: dict[str, object]) -> None:

@@ -1,0 +1,83 @@
+"""The merchant API under /api/v1: bearer API keys with scopes, JSON errors in one shape,
+and an OpenAPI document generated from the code (flask-smorest) at /api/v1/openapi.json.
+
+Each area is a `flask_smorest.Blueprint` in its own module, listed in BLUEPRINTS.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from flask import Flask, Response, jsonify
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+SCOPES = ("catalog", "orders", "customers", "messages", "privacy")
+
+# Modules that define a `bp` (flask_smorest.Blueprint) to mount under /api/v1.
+BLUEPRINTS: tuple[str, ...] = ()
+
+
+class SoukApi(Api):  # type: ignore[misc]
+    """flask-smorest's Api with souk's error shape: {"error": {"code", "message"}}."""
+
+    def handle_http_exception(self, error: HTTPException) -> Response:
+        return error_response(error)
+
+
+def error_response(error: HTTPException) -> Response:
+    data: dict[str, Any] = getattr(error, "data", None) or {}
+    code = data.get("code") or (error.name or "error").lower().replace(" ", "_")
+    message = data.get("message") or error.description or error.name
+    body: dict[str, Any] = {"code": code, "message": message}
+    messages = data.get("messages")
+    if messages:
+        # webargs: {"json": {"field": ["problem"]}} → {"field": ["problem"]}
+        body["details"] = messages.get("json", messages) if isinstance(messages, dict) else messages
+        if code == "unprocessable_entity":
+            body["code"] = "invalid_request"
+            body["message"] = "The request body is not valid."
+    response = jsonify(error=body)
+    response.status_code = error.code or 500
+    for key, value in (getattr(error, "headers", None) or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def init_app(app: Flask) -> Api:
+    """Mount the API and its OpenAPI document on `app`."""
+    app.config.update(
+        API_TITLE="souk merchant API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "components": {
+                "securitySchemes": {
+                    "bearer": {"type": "http", "scheme": "bearer",
+                               "description": "An API key from `souk apikey create`."}
+                }
+            },
+            "security": [{"bearer": []}],
+            "info": {"description": "Catalog, orders, consent, messages and privacy for "
+                                    "souk merchants."},
+        },
+    )
+    api = SoukApi(app)
+    for name in BLUEPRINTS:
+        module = importlib.import_module(name)
+        api.register_blueprint(module.bp, url_prefix="/api/v1" + getattr(module, "PREFIX", ""))
+    app.extensions["souk_api"] = api
+    return api
+
+
+def abort_json(status: int, code: str, message: str) -> None:
+    """Stop the request with souk's JSON error."""
+    from flask_smorest import abort
+
+    abort(status, code=code, message=message)
+
+
+__all__ = ["BLUEPRINTS", "SCOPES", "abort_json", "init_app", "jsonify"]
