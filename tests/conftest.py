@@ -38,6 +38,9 @@ TELEGRAM_SECRET = "test-webhook-secret"
 WHATSAPP_FROM = "whatsapp:+14155238886"
 SMS_FROM = "+14155550199"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+# Lets several checkouts run their suites at once on one machine without sharing
+# PostgreSQL schemas (point SOUK_TEST_REDIS_URL at a Redis server of their own too).
+NAMESPACE = os.environ.get("SOUK_TEST_NAMESPACE", "")
 
 
 def worker_index(config: pytest.Config | None = None) -> int:
@@ -105,7 +108,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def postgres_url() -> str:
     """A PostgreSQL schema of this worker's own, migrated once."""
     admin = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
-    schema = f"souk_test_{worker_index()}"
+    schema = f"souk_test_{NAMESPACE}{worker_index()}"
     try:
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
