@@ -28,6 +28,9 @@ from flows.types import (
     SetSlots,
 )
 
+# The slot that remembers the shopper picked a language themselves.
+CHOSEN = "locale_chosen"
+
 # While a person holds a conversation the bot answers only these.
 ANSWERED_DURING_TAKEOVER = (Intent.STOP, Intent.START, Intent.HELP)
 
@@ -97,6 +100,9 @@ def handle(
         hint=conv.language_hint,
         default=shop.default_locale,
     )
+    if reason == "detected" and hot.slots.get(CHOSEN) and hot.locale:
+        # A language the shopper picked stays until they pick another.
+        locale, reason = hot.locale, "chosen"
     event = nlu.understand(msg.text, msg.payload, [tuple(o) for o in hot.options])
     state = hot.state
     if conv.status == "waiting":
@@ -132,6 +138,7 @@ def handle(
     for action in step.actions:
         if isinstance(action, SetLocale):
             locale, reason = action.locale, "requested"
+            slots[CHOSEN] = True
             effects.append(action)
         elif isinstance(action, Say):
             reply = render(shop, locale, action)

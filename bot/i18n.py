@@ -14,25 +14,22 @@ once, so the locale is an argument, never a global.
 
 from __future__ import annotations
 
-import copy
 import functools
 import logging
 import string
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
 from pathlib import Path
 from typing import Any, Final
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
-from babel.dates import format_date as _babel_format_date
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, get_currency_precision, is_currency
 from babel.support import Translations
+
+from bot.formatting import babel_locale, format_date, format_money, format_number, minor_units
 
 __all__ = [
     "DOMAIN",
@@ -163,12 +160,6 @@ def negotiate(tag: str | None, supported: Iterable[str] | None = None) -> str | 
 # ------------------------------------------------------------------ catalogs
 
 
-@functools.lru_cache(maxsize=64)
-def babel_locale(locale: str) -> Locale:
-    """Return Babel's `Locale` for a locale name such as "pt_BR" or "zh-Hans"."""
-    return Locale.parse(locale.replace("-", "_"))
-
-
 def _compile(po_path: Path, locale: str) -> Translations:
     """Compile a .po into translations in memory, leaving fuzzy entries out."""
     with po_path.open("rb") as po_file:
@@ -214,14 +205,15 @@ def load_translations(directory: Path, locale: str) -> Translations:
 def translations(locale: str) -> Translations:
     """Return the translations for `locale`, loaded once per process.
 
-    English, the source language, needs no catalog. A locale we do not ship is
-    answered in English, with a warning: it is a bug upstream, not the shopper's.
+    A regional or BCP 47 name finds its catalog ("pt-BR", "es_MX" → es). English, the
+    source language, needs no catalog. A locale we do not ship is answered in English,
+    with a warning: that is a bug upstream, not the shopper's.
     """
-    if locale in SUPPORTED:
-        return load_translations(LOCALES_DIR, locale)
-    if negotiate(locale) != SOURCE_LOCALE:
+    shipped = locale if locale in SUPPORTED else negotiate(locale)
+    if shipped is None:
         log.warning("i18n: no catalog for locale %r, replying in the source language", locale)
-    return _empty(locale)
+        return _empty(locale)
+    return load_translations(LOCALES_DIR, shipped)
 
 
 # ------------------------------------------------------------------ messages
@@ -279,55 +271,3 @@ def ngettext(locale: str, singular: str, plural: str, n: int, **params: Any) -> 
     params.setdefault("n", n)
     text = translations(locale).ngettext(singular, plural, n)
     return _render(locale, singular if n == 1 else plural, text, params)
-
-
-# ------------------------------------------------------------ numbers, money
-
-
-def minor_units(currency: str) -> int:
-    """Return how many decimal digits an amount in `currency` has (ISO 4217, via Babel).
-
-    This is the exponent for storing and charging amounts: USD 2, JPY 0, BRL 2, and
-    IDR 2 (ISO 4217 keeps two digits even though prices are shown without them).
-    """
-    code = currency.upper()
-    if not is_currency(code):
-        raise ValueError(f"unknown currency {currency!r}")
-    return int(get_currency_precision(code))
-
-
-def _display_digits(amount: Decimal, currency: str) -> int:
-    """Digits to show: CLDR's cash digits where they are fewer (IDR, HUF...) and lose nothing."""
-    digits = minor_units(currency)
-    fractions: Mapping[str, tuple[int, int, int, int]] = get_global("currency_fractions")
-    cash_digits = fractions.get(currency.upper(), fractions["DEFAULT"])[2]
-    if cash_digits < digits and amount == amount.quantize(Decimal(1).scaleb(-cash_digits)):
-        return cash_digits
-    return digits
-
-
-def format_money(amount: Decimal, currency: str, locale: str) -> str:
-    """Format `amount` of `currency` the way `locale` writes prices, e.g. "R$ 199,90".
-
-    Babel's output is returned as is, including its non-breaking spaces ("R$\\xa0199,90").
-    Amounts are rounded half up to the currency's digits; whole amounts of currencies
-    whose cash has no minor unit drop their decimals ("Rp150.000"). `locale` may carry a
-    region ("es_MX" writes MXN as "$1,234.50" where "es" writes "1.234,50 MXN").
-    """
-    code = currency.upper()
-    digits = _display_digits(amount, code)
-    value = amount.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    babel = babel_locale(locale)
-    pattern = copy.copy(babel.currency_formats["standard"])
-    pattern.frac_prec = (digits, digits)
-    return str(pattern.apply(value, babel, currency=code, currency_digits=False))
-
-
-def format_number(number: int | Decimal, locale: str) -> str:
-    """Format a number with `locale`'s separators: 1234.5 → "1.234,5" in pt_BR."""
-    return str(format_decimal(number, locale=babel_locale(locale)))
-
-
-def format_date(d: date | datetime, locale: str, format: str = "medium") -> str:
-    """Format a date the way `locale` writes it; `format` is short, medium, long or full."""
-    return str(_babel_format_date(d, format=format, locale=babel_locale(locale)))

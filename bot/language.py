@@ -30,14 +30,18 @@ from langdetect import DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
 from bot import i18n
-from bot.language_data import (
+from bot.language_words import (
     LANGUAGE_NAMES,
-    LAUGHTER_PATTERN,
     LEXICON,
     NEUTRAL,
+    NOISE,
     SIMPLIFIED_ONLY,
     SWITCH_WORDS,
     TRADITIONAL_ONLY,
+    fold,
+    is_laughter,
+    script_of,
+    words,
 )
 
 __all__ = ["choose", "country_of", "detect", "fold", "from_phone", "requested"]
@@ -54,65 +58,6 @@ OTHER_PRIOR: Final = 1e-5
 _PROFILES: Final = Path(langdetect.__file__).parent / "profiles"
 
 
-# ---------------------------------------------------------------- text tools
-
-
-def fold(text: str) -> str:
-    """Lower-case `text` and strip Latin accents ("Não" → "nao"), keeping other scripts whole."""
-    out: list[str] = []
-    latin = False
-    for char in unicodedata.normalize("NFD", text.casefold()):
-        if unicodedata.combining(char):
-            if not latin:  # Thai vowels, Japanese voicing marks: part of the letter
-                out.append(char)
-            continue
-        latin = "LATIN" in unicodedata.name(char, "")
-        out.append(char)
-    folded = unicodedata.normalize("NFC", "".join(out))
-    return folded.translate(_LATIN_EXTRA)
-
-
-_LATIN_EXTRA: Final = str.maketrans({"ı": "i", "đ": "d", "ø": "o", "ł": "l", "æ": "ae", "œ": "oe"})
-_NOISE: Final = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|\S+\.[a-z]{2,4}/\S*", re.I)
-_ELISION: Final = re.compile(r"(?<=\w)['’](?=\w)")
-_LAUGHTER: Final = re.compile(LAUGHTER_PATTERN)
-
-
-@functools.lru_cache(maxsize=4096)
-def _script(char: str) -> str:
-    """The script of a letter: latin, arabic, han, kana, thai, hangul, cyrillic..."""
-    name = unicodedata.name(char, "")
-    first = name.split(" ", 1)[0]
-    if first == "CJK":
-        return "han"
-    if first in ("HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA", "HALFWIDTH"):
-        return "kana" if "KATAKANA" in name or "HIRAGANA" in name else "other"
-    return first.lower()
-
-
-def _words(text: str) -> list[str]:
-    """Split text into runs of letters (with their marks), one script per run ("中文please")."""
-    words: list[str] = []
-    current: list[str] = []
-    current_script = ""
-    for char in _ELISION.sub("", text):
-        category = unicodedata.category(char)
-        if category[0] == "L" or (category[0] == "M" and current):
-            script = current_script if category[0] == "M" else _script(char)
-            script = "cjk" if script in ("han", "kana") else script  # 日本語でお願い is one run
-            if current and script != current_script:
-                words.append("".join(current))
-                current = []
-            current.append(char)
-            current_script = script
-        elif current:
-            words.append("".join(current))
-            current = []
-    if current:
-        words.append("".join(current))
-    return words
-
-
 def _supported(supported: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(i18n.SUPPORTED if supported is None else supported)
 
@@ -121,7 +66,7 @@ def _supported(supported: Iterable[str] | None) -> tuple[str, ...]:
 
 
 def _letters_by_script(text: str) -> Counter[str]:
-    return Counter(_script(char) for char in text if unicodedata.category(char)[0] == "L")
+    return Counter(script_of(char) for char in text if unicodedata.category(char)[0] == "L")
 
 
 def _han_variant(text: str) -> str:
@@ -186,7 +131,7 @@ def _lexicon(tokens: list[str]) -> dict[str, float]:
     """Share of tokens that are common words of each language; shared words count less."""
     scores: dict[str, float] = {}
     for token in tokens:
-        owners = [lang for lang, words in LEXICON.items() if token in words]
+        owners = [lang for lang, common in LEXICON.items() if token in common]
         for lang in owners:
             scores[lang] = scores.get(lang, 0.0) + 1.0 / len(owners)
     return {lang: score / len(tokens) for lang, score in scores.items()}
@@ -218,7 +163,7 @@ def detect(text: str, supported: Iterable[str] | None = None) -> str | None:
     numbers, emoji and links are not words.
     """
     locales = _supported(supported)
-    clean = _NOISE.sub(" ", text)
+    clean = NOISE.sub(" ", text)
     scripts = _letters_by_script(clean)
     if not scripts:
         return None
@@ -236,10 +181,8 @@ def detect(text: str, supported: Iterable[str] | None = None) -> str | None:
     else:
         tokens = [
             word
-            for word in (fold(w) for w in _words(clean))
-            if _script(word[0]) == dominant
-            and word not in NEUTRAL
-            and not _LAUGHTER.fullmatch(word)
+            for word in (fold(w) for w in words(clean))
+            if script_of(word[0]) == dominant and word not in NEUTRAL and not is_laughter(word)
         ]
         if len(tokens) < MIN_WORDS:
             return None
@@ -263,7 +206,7 @@ def _request_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 
     def alternative(phrase: str) -> str:
         # Latin and Arabic words must stand alone; Han, kana and Thai have no spaces.
-        if _script(phrase[0]) in ("han", "kana", "thai"):
+        if script_of(phrase[0]) in ("han", "kana", "thai"):
             return re.escape(phrase)
         return r"(?<!\S)" + re.escape(phrase) + r"(?!\S)"
 
@@ -277,10 +220,10 @@ def requested(text: str, supported: Iterable[str] | None = None) -> str | None:
     languages, and nothing else but words such as "please", "in", "can you speak",
     "hablas", "fala", "pakai", "で". Naming two languages is not a request.
     """
-    words = _words(fold(text))
-    if not words or len(words) > _MAX_REQUEST_WORDS:
+    runs = words(fold(text))
+    if not runs or len(runs) > _MAX_REQUEST_WORDS:
         return None
-    line = " ".join(words)
+    line = " ".join(runs)
     pattern, names = _request_pattern()
     named = {names[m.group()] for m in pattern.finditer(line) if m.group() in names}
     if len(named) != 1 or pattern.sub(" ", line).strip():

@@ -43,6 +43,11 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 NAMESPACE = os.environ.get("SOUK_TEST_NAMESPACE", "")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true",
+                     help="rewrite golden transcripts from this run (review the diff)")
+
+
 def worker_index(config: pytest.Config | None = None) -> int:
     """0 for a plain run, N for pytest-xdist's worker gwN: each gets its own databases."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")

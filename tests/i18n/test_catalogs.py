@@ -39,7 +39,8 @@ PERCENT_FIELD = re.compile(r"%\((\w+)\)[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")
 def extracted() -> Catalog:
     """The messages the source holds now, found the way `scripts/i18n extract` finds them."""
     with (i18n.LOCALES_DIR / "babel.cfg").open(encoding="utf-8") as config:
-        method_map, options_map = parse_mapping_cfg(config, "babel.cfg")
+        mapping = parse_mapping_cfg(config, "babel.cfg")  # type: ignore[no-untyped-call]
+    method_map, options_map = mapping
     catalog = Catalog(domain=i18n.DOMAIN)
     for filename, lineno, message, comments, context in extract_from_dir(
         ROOT, method_map, options_map, keywords=DEFAULT_KEYWORDS
@@ -84,13 +85,15 @@ def _key(message: Message) -> tuple[str, str | None]:
 
 
 def _ids(message: Message) -> tuple[str, ...]:
-    return message.id if isinstance(message.id, tuple) else (message.id,)
+    value = message.id
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 def _strings(message: Message) -> tuple[str, ...]:
-    if isinstance(message.string, tuple | list):
-        return tuple(message.string)
-    return (message.string or "",)
+    value = message.string
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value) if value else ("",)
 
 
 def problems(catalog: Catalog, required: Iterable[Message], *, source: bool = False) -> list[str]:
@@ -170,7 +173,7 @@ def test_a_translated_message_comes_back_through_gettext(locale: str) -> None:
         singular, plural = _ids(message)[:2]
         assert loaded.ngettext(singular, plural, 1) in _strings(message)
     else:
-        assert loaded.gettext(message.id) == message.string
+        assert loaded.gettext(_ids(message)[0]) == message.string
 
 
 # -- the check itself must be able to fail ------------------------------------------

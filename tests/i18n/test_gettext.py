@@ -52,7 +52,9 @@ def catalogs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         {("{n} item", "{n} items"): ("{n} item", "{n} itens")},
         mo=False,
     )
-    monkeypatch.setattr(i18n, "translations", lambda locale: i18n.load_translations(tmp_path, locale))
+    monkeypatch.setattr(
+        i18n, "translations", lambda locale: i18n.load_translations(tmp_path, locale)
+    )
     return tmp_path
 
 
@@ -96,7 +98,9 @@ def test_an_untranslated_message_comes_back_in_english(catalogs: Path) -> None:
         ("pt_BR", 5, "5 itens"),
     ],
 )
-def test_plural_forms_follow_the_catalogs_rule(catalogs: Path, locale: str, n: int, text: str) -> None:
+def test_plural_forms_follow_the_catalogs_rule(
+    catalogs: Path, locale: str, n: int, text: str
+) -> None:
     assert i18n.ngettext(locale, "{n} item", "{n} items", n) == text
 
 
@@ -196,3 +200,18 @@ def test_numbers_and_dates_follow_the_locale() -> None:
     assert i18n.format_number(1234567, "en") == "1,234,567"
     assert i18n.format_date(date(2024, 3, 5), "en") == "Mar 5, 2024"
     assert i18n.format_date(date(2024, 3, 5), "pt_BR", format="short") == "05/03/2024"
+
+
+def test_a_regional_name_finds_its_languages_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_catalog(tmp_path, "es", {"Menu": "Menú"}, mo=False)
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+    monkeypatch.setattr(i18n, "SUPPORTED", ("en", "es"))
+    i18n.translations.cache_clear()
+    try:
+        assert i18n.gettext("es-MX", "Menu") == "Menú"
+        assert i18n.gettext("es_419", "Menu") == "Menú"
+        assert i18n.gettext("en_GB", "Menu") == "Menu"
+    finally:
+        i18n.translations.cache_clear()

@@ -60,7 +60,10 @@ def test_detection_is_accurate_on_real_chat_lines(capsys: pytest.CaptureFixture[
     overall = sum(right.values()) / sum(total.values())
     report = "\n".join(
         [f"language detection on {TABLE.name}:"]
-        + [f"  {lang:7} {right[lang]:3}/{total[lang]:<3} {right[lang] / total[lang]:6.1%}" for lang in WIDE]
+        + [
+            f"  {lang:7} {right[lang]:3}/{total[lang]:<3} {right[lang] / total[lang]:6.1%}"
+            for lang in WIDE
+        ]
         + [f"  overall {sum(right.values()):3}/{sum(total.values()):<3} {overall:6.1%}"]
         + (["misses:", *misses] if misses else [])
     )
@@ -189,7 +192,7 @@ def test_a_phone_suggests_a_language_once_its_catalog_ships() -> None:
 
 
 def choice(text: str, **context: str | None) -> tuple[str, str]:
-    return choose(text, supported=SHIPPED, default="en", **context)  # type: ignore[arg-type]
+    return choose(text, supported=SHIPPED, default="en", **context)
 
 
 def test_an_explicit_request_wins_over_everything() -> None:

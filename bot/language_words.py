@@ -1,6 +1,6 @@
-"""Word lists that `bot.language` uses to tell languages apart in short chat messages.
+"""How `bot.language` cuts chat text into words, and the word lists it compares them with.
 
-Every word is folded the way `bot.language.fold` folds text: lower case, Latin accents
+Every listed word is folded the way `fold` folds text: lower case, Latin accents
 removed ("não" → "nao", "für" → "fur", "ı" → "i", "đ" → "d"). Keys are language tags
 that `bot.i18n.negotiate` maps to a shipped locale ("pt" → "pt_BR").
 
@@ -13,6 +13,9 @@ statistics do most of the work; these words break its ties between close languag
 
 from __future__ import annotations
 
+import functools
+import re
+import unicodedata
 from typing import Final
 
 
@@ -207,3 +210,67 @@ TRADITIONAL_ONLY: Final = frozenset(
 SIMPLIFIED_ONLY: Final = frozenset(
     "这们个说么吗对还货运费单买卖钱价号时会发过来没样几谢请问给点颜邮"
 )
+
+
+# -- cutting text into words ---------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` and strip Latin accents ("Não" → "nao"), keeping other scripts whole."""
+    out: list[str] = []
+    latin = False
+    for char in unicodedata.normalize("NFD", text.casefold()):
+        if unicodedata.combining(char):
+            if not latin:  # Thai vowels, Japanese voicing marks: part of the letter
+                out.append(char)
+            continue
+        latin = "LATIN" in unicodedata.name(char, "")
+        out.append(char)
+    folded = unicodedata.normalize("NFC", "".join(out))
+    return folded.translate(_LATIN_EXTRA)
+
+
+_LATIN_EXTRA: Final = str.maketrans({"ı": "i", "đ": "d", "ø": "o", "ł": "l", "æ": "ae", "œ": "oe"})
+NOISE: Final = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|\S+\.[a-z]{2,4}/\S*", re.I)
+_ELISION: Final = re.compile(r"(?<=\w)['’](?=\w)")
+_LAUGHTER: Final = re.compile(LAUGHTER_PATTERN)
+
+
+def is_laughter(word: str) -> bool:
+    """Whether a folded word is laughter ("kkkk", "jajaja", "wkwk"), which has no language."""
+    return _LAUGHTER.fullmatch(word) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def script_of(char: str) -> str:
+    """The script of a letter: latin, arabic, han, kana, thai, hangul, cyrillic..."""
+    name = unicodedata.name(char, "")
+    first = name.split(" ", 1)[0]
+    if first == "CJK":
+        return "han"
+    if first in ("HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA", "HALFWIDTH"):
+        return "kana" if "KATAKANA" in name or "HIRAGANA" in name else "other"
+    return first.lower()
+
+
+def words(text: str) -> list[str]:
+    """Split text into runs of letters (with their marks), one script per run ("中文please")."""
+    words: list[str] = []
+    current: list[str] = []
+    current_script = ""
+    for char in _ELISION.sub("", text):
+        category = unicodedata.category(char)
+        if category[0] == "L" or (category[0] == "M" and current):
+            script = current_script if category[0] == "M" else script_of(char)
+            script = "cjk" if script in ("han", "kana") else script  # 日本語でお願い is one run
+            if current and script != current_script:
+                words.append("".join(current))
+                current = []
+            current.append(char)
+            current_script = script
+        elif current:
+            words.append("".join(current))
+            current = []
+    if current:
+        words.append("".join(current))
+    return words
