@@ -51,9 +51,8 @@ MIN_IDEOGRAPHS: Final = 4  # the same for Han, kana and Thai letters
 # Tuned on tests/fixtures/language_lines.tsv and checked on lines it does not hold.
 LEXICON_WEIGHT: Final = 3.0  # a line made only of one language's words scores 3
 MIN_LEAD: Final = 0.1  # the best language's lead over the next, else we are unsure
-# langdetect's prior for a language the shop does not speak: small enough that short
-# lines go to a language it does speak, large enough that a real Italian sentence
-# still comes out Italian (and so None) rather than Spanish.
+# langdetect's prior for a language we do not ship: it tilts ambiguous lines towards
+# ours, yet a real Italian sentence still comes out Italian (so None), not Spanish.
 OTHER_PRIOR: Final = 1e-5
 _PROFILES: Final = Path(langdetect.__file__).parent / "profiles"
 

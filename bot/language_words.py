@@ -6,9 +6,11 @@ that `bot.i18n.negotiate` maps to a shipped locale ("pt" → "pt_BR").
 
 The lexicons hold the most common function words and chat spellings of each language
 ("vc", "pq", "xq", "gak", "ko"), not shop vocabulary: words such as "ship", "size" or
-"cod" are written in every language's chats and prove nothing. langdetect's character
-statistics do most of the work; these words break its ties between close languages
-(es/pt) and rescue the unaccented, abbreviated lines it was not trained on.
+"cod" are written in every language's chats and prove nothing. A word in k lexicons
+counts 1/k for each. Folded Vietnamese collides with other languages' top words
+("thể" → "the", "là" → "la", "nào" → "nao"), so those are left out of its list.
+On a short line langdetect is often certain and wrong; these words carry such lines,
+and break ties between close languages (es/pt, id/tr chat spellings).
 """
 
 from __future__ import annotations
@@ -231,6 +233,7 @@ def fold(text: str) -> str:
 
 
 _LATIN_EXTRA: Final = str.maketrans({"ı": "i", "đ": "d", "ø": "o", "ł": "l", "æ": "ae", "œ": "oe"})
+# Links and e-mail addresses: letters, but no language.
 NOISE: Final = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|\S+\.[a-z]{2,4}/\S*", re.I)
 _ELISION: Final = re.compile(r"(?<=\w)['’](?=\w)")
 _LAUGHTER: Final = re.compile(LAUGHTER_PATTERN)
