@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import string
 from collections.abc import Iterable, Mapping
 from io import BytesIO
@@ -29,7 +30,15 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from bot.formatting import babel_locale, format_date, format_money, format_number, minor_units
+from bot.formatting import (
+    babel_locale,
+    format_date,
+    format_money,
+    format_number,
+    minor_units,
+    regional,
+)
+from channels import bidi
 
 __all__ = [
     "DOMAIN",
@@ -38,14 +47,18 @@ __all__ = [
     "SUPPORTED",
     "N_",
     "babel_locale",
+    "fill",
     "format_date",
     "format_money",
     "format_number",
     "gettext",
+    "is_rtl",
     "load_translations",
     "minor_units",
     "negotiate",
     "ngettext",
+    "regional",
+    "translate",
     "translations",
 ]
 
@@ -239,21 +252,67 @@ class _Params(dict[str, Any]):
         return _Missing(key)
 
 
+class _IsolatingFormatter(string.Formatter):
+    """Fills fields like `str.format`, wrapping each value in a bidi isolate.
+
+    Used for right-to-left messages (see channels/bidi.py): a price, an order number
+    or a Latin product name then keeps its own direction and moves as one unit. URLs
+    are left bare: phones' link detection would take the invisible isolate characters
+    for part of the address.
+    """
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        text = str(super().format_field(value, format_spec))
+        if _URL.match(text.strip()):
+            return text
+        return bidi.isolate(text)
+
+
 _FORMATTER: Final = string.Formatter()
+_ISOLATING: Final = _IsolatingFormatter()
+_URL: Final = re.compile(r"(?:https?://|www\.)\S+$", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=64)
+def is_rtl(locale: str) -> bool:
+    """Whether `locale` is written right to left (Arabic, Hebrew, Persian, Urdu...)."""
+    try:
+        return bool(babel_locale(locale).character_order == "right-to-left")
+    except (ValueError, UnknownLocaleError):
+        return False
+
+
+def _literal(text: str) -> str:
+    """The text of a message without its fields: what decides its direction."""
+    return "".join(literal for literal, _, _, _ in _FORMATTER.parse(text))
 
 
 def _render(locale: str, msgid: str, text: str, params: Mapping[str, Any]) -> str:
-    """Fill `{name}` fields; a reply must go out even if a field or a translation is bad."""
+    """Fill `{name}` fields; a reply must go out even if a field or a translation is bad.
+
+    A message translated into a right-to-left locale gets its values isolated and its
+    lines marked RTL (channels/bidi.py); an untranslated English fallback does not.
+    """
     values = _Params(params)
     try:
-        rendered = _FORMATTER.vformat(text, (), values)
+        rtl = is_rtl(locale) and bidi.is_rtl(_literal(text))
+        formatter = _ISOLATING if rtl else _FORMATTER
+        rendered = formatter.vformat(text, (), values)
     except (ValueError, IndexError, KeyError, AttributeError, TypeError):
         log.warning("i18n: broken placeholder in %s translation of %r", locale, msgid)
         # The msgid is the developers' own text; trust it over a bad translation.
         return msgid if text == msgid else _render(locale, msgid, msgid, params)
     if values.missing:
         log.warning("i18n: %r in %s is missing %s", msgid, locale, sorted(set(values.missing)))
-    return rendered
+    return bidi.rtl_lines(rendered) if rtl else rendered
+
+
+def fill(locale: str, text: str, **params: Any) -> str:
+    """Fill an already translated text (a shop policy, a template) as `gettext` fills one.
+
+    Right-to-left text gets the same isolates and marks a translated message gets.
+    """
+    return _render(locale, text, text, params)
 
 
 def gettext(locale: str, msgid: str, **params: Any) -> str:
@@ -271,3 +330,20 @@ def ngettext(locale: str, singular: str, plural: str, n: int, **params: Any) -> 
     params.setdefault("n", n)
     text = translations(locale).ngettext(singular, plural, n)
     return _render(locale, singular if n == 1 else plural, text, params)
+
+
+def translate(locale: str, message: str | tuple[str, str], params: Mapping[str, Any]) -> str:
+    """Render a message a flow asked for: a msgid, or a (singular, plural) pair.
+
+    A pair is a plural message marked with `flows.types.Nn_`; its count is the
+    parameter `n`, and the catalog's Plural-Forms pick the form (Arabic has six).
+    """
+    if isinstance(message, tuple):
+        singular, plural = message
+        values = dict(params)
+        count = values.pop("n", None)
+        if not isinstance(count, int):
+            log.warning("i18n: plural message %r rendered without an integer n", singular)
+            count = 0
+        return ngettext(locale, singular, plural, count, **values)
+    return gettext(locale, message, **params)

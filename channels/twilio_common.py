@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 from twilio.request_validator import RequestValidator
 
 from bot.errors import BadSignature, MalformedPayload, NotConfigured
+from channels import bidi
 from channels._twilio_rest import (
     API_BASE,
     DEFAULT_TIMEOUT,
@@ -252,6 +253,7 @@ def compose_text(out: Outgoing, *, bold: bool = True) -> str:
     """`out` as one text: the message, numbered options ("1. Label"), then "label: url".
 
     With `bold=False` (SMS) WhatsApp's `*bold*` markers are removed: they would show.
+    A right-to-left text gets right-to-left option lines (channels/bidi.py).
     """
 
     def plain(text: str) -> str:
@@ -259,7 +261,12 @@ def compose_text(out: Outgoing, *, bold: bool = True) -> str:
 
     blocks = [plain(out.text.strip())] if out.text.strip() else []
     if out.options:
-        lines = (f"{n}. {plain(option.label)}" for n, option in enumerate(out.options, 1))
+        # In a right-to-left reply the numbers sit on the right of every line.
+        rtl = bidi.is_rtl(out.text)
+        lines = (
+            bidi.option_line(n, plain(option.label), rtl=rtl)
+            for n, option in enumerate(out.options, 1)
+        )
         blocks.append("\n".join(lines))
     if out.link and out.link[1] not in out.text:
         label, url = out.link[0].strip().rstrip(":"), out.link[1]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from flows.types import Action, Context, Event, Intent, Say, Choice
+from flows.types import Action, Choice, Context, Event, Intent, Msgid, Say
 
 ANY = "*"
 SAME = "="
@@ -66,13 +66,14 @@ def run(table: Sequence[T], ctx: Context, event: Event) -> Step:
     return Step(ctx.state, ())
 
 
-def say(msgid: str, *options: Choice, **params: object) -> Effect:
+def say(msgid: Msgid, *options: Choice, **params: object) -> Effect:
     """An effect that says one message, with options."""
 
     def effect(ctx: Context, event: Event) -> Iterable[Action]:
         return (Say(msgid, params, options),)
 
-    effect.__name__ = f"say({msgid[:20]!r})"
+    first = msgid if isinstance(msgid, str) else msgid[0]
+    effect.__name__ = f"say({first[:20]!r})"
     return effect
 
 

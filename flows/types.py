@@ -13,6 +13,19 @@ def N_(msgid: str) -> str:
     return msgid
 
 
+def Nn_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - an extraction keyword
+    """Mark a plural message; the engine picks the form for the parameter `n`.
+
+    `Say(Nn_("{n} item in your cart", "{n} items in your cart"), {"n": 3})`: each
+    locale's catalog has as many forms as its language needs (Arabic six, Japanese one).
+    """
+    return (singular, plural)
+
+
+# A message as flows name it: a msgid, or a (singular, plural) pair from `Nn_`.
+Msgid = str | tuple[str, str]
+
+
 class Intent(str, enum.Enum):
     """What the shopper means, as understanding (bot/nlu.py) reads it."""
 
@@ -65,7 +78,7 @@ class Context:
 class Choice:
     """An option offered with a reply; `label` is a msgid, `payload` is what comes back."""
 
-    label: str
+    label: Msgid
     payload: str
     params: Mapping[str, Any] = field(default_factory=dict)
     translate: bool = True  # language names are shown as they are, never translated
@@ -85,7 +98,7 @@ class Action:
 class Say(Action):
     """Send the shopper a message (a msgid with its params) and maybe options."""
 
-    msgid: str
+    msgid: Msgid
     params: Mapping[str, Any] = field(default_factory=dict)
     options: tuple[Choice, ...] = ()
 
