@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import functools
 import re
+import shutil
 import string
+import subprocess
+import sys
 from collections.abc import Iterable
+from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog, Message
@@ -174,6 +178,26 @@ def test_a_translated_message_comes_back_through_gettext(locale: str) -> None:
         assert loaded.ngettext(singular, plural, 1) in _strings(message)
     else:
         assert loaded.gettext(_ids(message)[0]) == message.string
+
+
+def test_pybabel_compiles_every_catalog_to_the_same_translations(tmp_path: Path) -> None:
+    # What `scripts/i18n compile` (run by `./dev run`) does, on a copy of the catalogs:
+    # the .mo files it writes must say what souk's in-memory compilation says.
+    copy = tmp_path / "locales"
+    shutil.copytree(i18n.LOCALES_DIR, copy, ignore=shutil.ignore_patterns("*.mo"))
+    done = subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "compile", "-d", str(copy),
+         "-D", i18n.DOMAIN, "--statistics"],
+        capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    for locale in TRANSLATED:
+        mo = copy / locale / "LC_MESSAGES" / "messages.mo"
+        assert mo.is_file(), f"no .mo for {locale}: {done.stderr}"
+        compiled = i18n.load_translations(copy, locale)
+        for message in load(locale):
+            if message.id and not message.pluralizable:
+                assert compiled.gettext(message.id) == message.string
 
 
 # -- the check itself must be able to fail ------------------------------------------
