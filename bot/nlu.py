@@ -3,19 +3,29 @@
 Lexicons live in `bot/lexicon/<locale>.toml`. Every shipped lexicon is consulted
 whatever the conversation's language, because shoppers mix languages ("STOP",
 "ok", "menu") and the conversation's language may not be settled yet.
+
+Text is compared after `normalize`: compatibility forms folded (fullwidth "２" is
+"2"), lower case, Latin accents removed ("não" is "nao"), Arabic spelling variants
+unified, punctuation made spaces, while the letters and marks of every other script
+(Thai vowels, Japanese voicing marks) are kept whole. Phrases of scripts written
+without spaces (Chinese, Japanese, Thai) are found inside the text; the others only
+as whole words.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Final
 
 from bot import language
+from bot.language_words import fold, script_of
 from flows.types import Event, Intent
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
@@ -38,6 +48,7 @@ PHRASE_ORDER = (
     Intent.HELP,
     Intent.TRACK,
     Intent.BROWSE,
+    Intent.LANGUAGE,
     Intent.MENU,
     Intent.THANKS,
     Intent.GREET,
@@ -46,23 +57,73 @@ PHRASE_ORDER = (
 )
 # Small talk only counts when it is (nearly) the whole message: "hi, do you sell
 # jackets?" is a question about jackets, not a greeting.
-SHORT_ONLY = {Intent.GREET, Intent.THANKS, Intent.YES, Intent.NO, Intent.MENU}
+SHORT_ONLY = {Intent.GREET, Intent.THANKS, Intent.YES, Intent.NO, Intent.MENU, Intent.LANGUAGE}
+# How many words beyond the phrase a short-only intent tolerates ("yes please thanks").
+SHORT_SLACK: Final = 2
 KEYWORD_INTENTS = {"stop": Intent.STOP, "start": Intent.START, "help": Intent.HELP}
 
-_WORD = re.compile(r"[^\w]+", re.UNICODE)
+# Scripts written without spaces between words: their phrases are found inside runs.
+UNSPACED: Final = frozenset({"han", "kana", "thai"})
+# Roughly how many letters make a word, to weigh unspaced text against a phrase.
+LETTERS_PER_WORD: Final = {"han": 2, "kana": 3, "thai": 4}
+
+# Emoji presentation selectors and the keycap mark: "1️⃣" is "1".
+_INVISIBLE: Final = dict.fromkeys(map(ord, "\ufe0e\ufe0f\u20e3\u200b\u200c\u200d\u2060"))
+# Arabic as chats write it: short vowels and tatweel dropped, alef, yeh, teh marbuta
+# and the Persian-keyboard kaf and yeh unified ("أنا", "انا", "إنا" are one word).
+_ARABIC: Final = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ک": "ك", "ة": "ه", "ـ": None}
+    | dict.fromkeys([chr(c) for c in range(0x064B, 0x0660)] + ["\u0670"])
+)
+
+
+def fold_arabic(text: str) -> str:
+    """Arabic as chats write it, one spelling per word ("أهلاً" and "اهلا" are one)."""
+    return text.translate(_ARABIC)
+
+
+_DIGIT_EDGE: Final = re.compile(r"(?<=\d)(?=[^\d\s])|(?<=[^\d\s])(?=\d)")
 
 
 def normalize(text: str) -> str:
-    """Lower-case, accents removed, punctuation folded to single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(_WORD.sub(" ", stripped).split())
+    """Lower-case, Latin accents removed, punctuation folded to single spaces.
+
+    Letters and marks of every script are kept: "ครับ", "ください" and "中文" survive
+    whole; "Ｍｅｎú" is "menu"; "أهلاً" is "اهلا".
+    """
+    compat = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    folded = fold_arabic(fold(compat))
+    kept = "".join(ch if unicodedata.category(ch)[0] in "LMN" else " " for ch in folded)
+    return " ".join(kept.split())
+
+
+def units(norm: str) -> int:
+    """How many words a normalized text is worth; unspaced scripts count by letters."""
+    total = 0
+    for token in norm.split():
+        counts: dict[str, int] = {}
+        for ch in token:
+            script = script_of(ch)
+            if script in LETTERS_PER_WORD:
+                counts[script] = counts.get(script, 0) + 1
+        weighed = sum(n / LETTERS_PER_WORD[s] for s, n in counts.items())
+        total += max(1, math.ceil(weighed))
+    return total
+
+
+def _unspaced(phrase: str) -> bool:
+    return any(script_of(ch) in UNSPACED for ch in phrase)
 
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
+    """Every shipped lexicon's words, normalized and compiled."""
+
     keywords: dict[Intent, frozenset[str]]
     phrases: dict[Intent, tuple[re.Pattern[str], ...]]
+    numbers: dict[str, int]  # "two", "dos", "二", "اتنين" → 2
+    option_words: frozenset[str]  # may surround an option's number: "option", "番", "ค่ะ"
+    spaced: tuple[str, ...] = ()  # number words and option words of several words, longest first
 
 
 @cache
@@ -70,22 +131,39 @@ def lexicon() -> Lexicon:
     """Every shipped lexicon merged, compiled once."""
     keywords: dict[Intent, set[str]] = {}
     phrases: dict[Intent, list[str]] = {}
+    numbers: dict[str, int] = {}
+    option_words: set[str] = set()
     for path in sorted(LEXICON_DIR.glob("*.toml")):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         for name, words in data.get("keywords", {}).items():
             keywords.setdefault(KEYWORD_INTENTS[name], set()).update(normalize(w) for w in words)
         for name, words in data.get("phrases", {}).items():
             phrases.setdefault(Intent(name), []).extend(normalize(w) for w in words)
+        for value, words in data.get("numbers", {}).items():
+            numbers.update((normalize(w), int(value)) for w in words)
+        option_words.update(normalize(w) for w in data.get("options", {}).get("words", ()))
+    # A number word that is also a phrase ("hai": two in Vietnamese, hi in Indonesian)
+    # keeps its meaning as a phrase: greeting a shop is not picking option 2.
+    every_phrase = {p for words in phrases.values() for p in words}
+    numbers = {word: value for word, value in numbers.items() if word not in every_phrase}
     compiled = {
         intent: tuple(
-            re.compile(rf"(?:^| ){re.escape(p)}(?: |$)")
+            re.compile(re.escape(p) if _unspaced(p) else rf"(?:^| ){re.escape(p)}(?: |$)")
             # Longer phrases first so "my order" outranks "order" in intent order ties.
             for p in sorted(set(words), key=len, reverse=True)
             if p
         )
         for intent, words in phrases.items()
     }
-    return Lexicon({k: frozenset(v) for k, v in keywords.items()}, compiled)
+    option_words.discard("")
+    spaced = sorted((w for w in {*numbers, *option_words} if " " in w), key=len, reverse=True)
+    return Lexicon(
+        {k: frozenset(v) for k, v in keywords.items()},
+        compiled,
+        numbers,
+        frozenset(option_words),
+        tuple(spaced),
+    )
 
 
 def from_payload(payload: str) -> Event:
@@ -124,27 +202,112 @@ def understand(
     )
     if wanted:
         return Event(Intent.LANGUAGE, text, entities={"locale": wanted})
-    words = len(norm.split())
+    return Event(_phrase_intent(norm, lex), text)
+
+
+def _phrase_intent(norm: str, lex: Lexicon) -> Intent:
+    """The intent a message's phrases signal, by PHRASE_ORDER.
+
+    Small talk (SHORT_ONLY) counts only in short messages, and there the longest
+    phrase wins, ties going by PHRASE_ORDER: "no thanks" declines, "ok thanks" thanks.
+    """
+    size = units(norm)
+    best: tuple[int, Intent] | None = None
     for intent in PHRASE_ORDER:
-        for pattern in lex.phrases.get(intent, ()):
+        for pattern in lex.phrases.get(intent, ()):  # longest first
             match = pattern.search(norm)
             if match is None:
                 continue
-            if intent in SHORT_ONLY and words > len(match.group().split()) + 2:
-                continue
-            return Event(intent, text)
-    return Event(Intent.UNKNOWN, text)
+            if intent not in SHORT_ONLY:
+                return intent
+            length = units(match.group().strip())
+            if size <= length + SHORT_SLACK and (best is None or length > best[0]):
+                best = (length, intent)
+            break
+    return best[1] if best else Intent.UNKNOWN
+
+
+def option_number(norm: str) -> int | None:
+    """The number a shopper answers with: "2", "٢", "２", "two", "第二个", "ข้อ 2 ค่ะ"...
+
+    Words such as "option", "number", "please" and polite particles may surround it;
+    anything else means the message is not just a number.
+    """
+    lex = lexicon()
+    # Spaced phrases first: "dua belas" is 12 and "s'il vous plaît" is one courtesy.
+    for phrase in lex.spaced:
+        if phrase in lex.numbers:
+            norm = _whole(phrase).sub(f" {lex.numbers[phrase]} ", norm)
+        else:
+            norm = _whole(phrase).sub(" ", norm)
+    found: list[int] = []
+    for token in _DIGIT_EDGE.sub(" ", norm).split():
+        token = _strip_affixes(token, lex.option_words)
+        if not token or token in lex.option_words:
+            continue
+        value = _number(token, lex.numbers)
+        if value is None:
+            return None
+        found.append(value)
+    return found[0] if len(found) == 1 else None
+
+
+@cache
+def _whole(phrase: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:^| ){re.escape(phrase)}(?= |$)")
 
 
 def _option(norm: str, options: Sequence[tuple[str, str]]) -> str | None:
     """The payload of the option the shopper picked by number or by its label."""
     if not options:
         return None
-    match = re.fullmatch(r"(?:option |opcion |opcao |n |no )?(\d{1,2})", norm)
-    if match:
-        index = int(match.group(1)) - 1
-        return options[index][1] if 0 <= index < len(options) else None
+    index = option_number(norm)
+    if index is not None:
+        return options[index - 1][1] if 1 <= index <= len(options) else None
     for label, payload in options:
         if normalize(label) == norm:
             return payload
     return None
+
+
+def _strip_affixes(token: str, words: frozenset[str]) -> str:
+    """Peel option words off the ends of an unspaced run: "第二个" → "二", "สองค่ะ" → "สอง"."""
+    if not _unspaced(token):
+        return token
+    affixes = sorted((w for w in words if _unspaced(w)), key=len, reverse=True)
+    changed = True
+    while token and changed:
+        changed = False
+        for affix in affixes:
+            if token != affix and token.startswith(affix):
+                token, changed = token[len(affix):], True
+            elif token != affix and token.endswith(affix):
+                token, changed = token[: -len(affix)], True
+    return token
+
+
+_CJK_DIGITS: Final = {
+    "〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
+    "六": 6, "七": 7, "八": 8, "九": 9,
+}
+
+
+def _number(token: str, words: Mapping[str, int]) -> int | None:
+    """A token's value as a whole number: digits of any script, a number word, CJK numerals."""
+    if token.isdecimal():  # Arabic-Indic "٢", Thai "๒" and ASCII digits alike
+        return int(token) if len(token) <= 3 else None
+    if token in words:
+        return words[token]
+    return _cjk_number(token)
+
+
+def _cjk_number(token: str) -> int | None:
+    """一 … 九十九 written with CJK numerals ("十二" is 12, "二十" is 20), else None."""
+    if not token or any(ch not in _CJK_DIGITS and ch != "十" for ch in token):
+        return None
+    if "十" not in token:
+        return _CJK_DIGITS[token] if len(token) == 1 else None
+    tens, _, ones = token.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
+        return None
+    return (_CJK_DIGITS[tens] if tens else 1) * 10 + (_CJK_DIGITS[ones] if ones else 0)
