@@ -75,6 +75,7 @@ def perform(s: Session, conv: Conversation, action: Action, ctx: EffectContext) 
 def _set_locale(s: Session, conv: Conversation, action: SetLocale, ctx: EffectContext) -> None:
     conv.locale = action.locale
     conv.customer.locale = action.locale
+    conv.customer.locale_chosen_at = ctx.now
 
 
 @handles(RequestAgent)

@@ -55,6 +55,7 @@ class Conversation:
     language_hint: str | None = None
     customer_name: str | None = None
     country: str | None = None
+    locale_chosen: bool = False  # the shopper picked `locale` themselves, in an earlier chat
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,14 +75,22 @@ def render(shop: Shop, locale: str, action: Say) -> Outgoing:
     """A Say, translated into `locale`, as a channel-neutral reply."""
     params = {"shop": shop.name, **action.params}
     options = tuple(
-        Option(i18n.gettext(locale, c.label, **c.params) if c.translate else c.label, c.payload)
+        Option(
+            i18n.translate(locale, c.label, c.params) if c.translate else _plain(c.label),
+            c.payload,
+        )
         for c in action.options
     )
     return Outgoing(
-        text=i18n.gettext(locale, action.msgid, **params),
+        text=i18n.translate(locale, action.msgid, params),
         options=options,
         as_list=len(options) > 3,
     )
+
+
+def _plain(label: str | tuple[str, str]) -> str:
+    """A label shown as it is (a language's own name): never a plural pair in practice."""
+    return label if isinstance(label, str) else label[0]
 
 
 # (event, locale, state) → the facts the flows need this turn (bot/facts.py).
@@ -93,16 +102,18 @@ def handle(
     facts: FactLoader | None = None,
 ) -> Turn:
     """Decide what to answer to one message."""
+    current = hot.locale or conv.locale
     locale, reason = language.choose(
         msg.text,
-        current=hot.locale or conv.locale,
+        current=current,
         phone=conv.phone,
         hint=conv.language_hint,
         default=shop.default_locale,
     )
-    if reason == "detected" and hot.slots.get(CHOSEN) and hot.locale:
+    chosen = hot.slots.get(CHOSEN) or conv.locale_chosen
+    if reason == "detected" and chosen and current and locale != current:
         # A language the shopper picked stays until they pick another.
-        locale, reason = hot.locale, "chosen"
+        locale, reason = i18n.negotiate(current) or locale, "chosen"
     event = nlu.understand(msg.text, msg.payload, [tuple(o) for o in hot.options])
     state = hot.state
     if conv.status == "waiting":

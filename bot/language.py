@@ -44,7 +44,15 @@ from bot.language_words import (
     words,
 )
 
-__all__ = ["choose", "country_of", "detect", "fold", "from_phone", "requested"]
+__all__ = [
+    "choose",
+    "country_locales",
+    "country_of",
+    "detect",
+    "fold",
+    "from_phone",
+    "requested",
+]
 
 MIN_WORDS: Final = 3  # fewer words of letters prove nothing ("ok", "hi", "sim")
 MIN_IDEOGRAPHS: Final = 4  # the same for Han, kana and Thai letters
@@ -247,6 +255,21 @@ def country_of(e164: str) -> str | None:
         return None
     region = phonenumbers.region_code_for_number(parsed)
     return region if region and region.isalpha() and region != "ZZ" else None
+
+
+def country_locales(country: str | None, supported: Iterable[str] | None = None) -> tuple[str, ...]:
+    """Return the supported locales of a country's official languages, most spoken first.
+
+    "CH" → ("de", "fr"), "SG" → ("en", "zh_Hans"), "BR" → ("pt_BR",); () when unknown.
+    """
+    if not country:
+        return ()
+    locales = _supported(supported)
+    found = (
+        i18n.negotiate(f"{lang}_{country.upper()}", locales)
+        for lang in get_official_languages(country.upper(), de_facto=True)
+    )
+    return tuple(dict.fromkeys(loc for loc in found if loc))
 
 
 def from_phone(e164: str, supported: Iterable[str] | None = None) -> str | None:

@@ -139,6 +139,7 @@ def process_next(rt: Runtime, conversation_id: int) -> list[int] | None:
                     language_hint=meta.get("language_hint"),
                     customer_name=conv.customer.name,
                     country=conv.customer.country or country,
+                    locale_chosen=conv.customer.locale_chosen_at is not None,
                 ),
                 engine.Incoming(msg.body or "", msg.payload, msg.kind),
                 load_facts,

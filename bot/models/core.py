@@ -66,6 +66,9 @@ class Customer(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     name: Mapped[str | None] = mapped_column(String(200))
     locale: Mapped[str | None] = mapped_column(String(16))
+    # When the shopper picked `locale` themselves (migration 0009); None while it is
+    # only detected. A picked language is not switched by detection.
+    locale_chosen_at: Mapped[datetime | None] = mapped_column()
     country: Mapped[str | None] = mapped_column(String(2))
     timezone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

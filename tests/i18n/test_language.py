@@ -1,8 +1,9 @@
 """Which language a shopper writes in, asks for, or probably speaks.
 
-tests/fixtures/language_lines.tsv holds chat lines as shoppers type them in twelve
-languages, and lines too short to say anything. Detection is scored against all twelve,
-whatever ships today (`detect` takes the set of locales to choose from).
+tests/fixtures/language_lines.tsv holds chat lines as shoppers type them in the twelve
+shipped languages, and lines too short to say anything. Detection is scored with the
+shipped locales (`i18n.SUPPORTED`, what the engine uses); other tests pass a narrower
+set to show how a language we do not ship is treated.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import i18n
-from bot.language import choose, country_of, detect, from_phone, requested
+from bot import i18n, nlu
+from bot.language import choose, country_locales, country_of, detect, from_phone, requested
 
 TABLE = Path(__file__).resolve().parent.parent / "fixtures" / "language_lines.tsv"
 WIDE = ("en", "es", "pt_BR", "fr", "de", "id", "ar", "zh_Hans", "th", "vi", "tr", "ja")
 SHIPPED = ("en", "es", "pt_BR")
-MIN_ACCURACY = 0.95
+MIN_ACCURACY = 0.95  # on lines of three words or more, as issue 7 asks
 MIN_PER_LANGUAGE = 0.85
 
 
@@ -34,13 +35,20 @@ def read_table() -> list[tuple[str, str | None]]:
     return rows
 
 
+def word_count(text: str) -> int:
+    """Words, counting Chinese, Japanese and Thai by letters as bot/nlu.py does."""
+    return nlu.units(nlu.normalize(text))
+
+
 ROWS = read_table()
 SENTENCES = [(text, locale) for text, locale in ROWS if locale is not None]
 SHORT = [text for text, locale in ROWS if locale is None]
 
 
-def test_the_table_covers_every_language_with_real_lines() -> None:
+def test_the_table_covers_every_shipped_language_with_real_lines() -> None:
+    assert set(i18n.SUPPORTED) == set(WIDE)
     assert len(SENTENCES) >= 150
+    assert sum(word_count(text) >= 3 for text, _ in SENTENCES) >= 100
     assert set(Counter(locale for _, locale in SENTENCES)) == set(WIDE)
     assert all(locale in WIDE for _, locale in SENTENCES)
 
@@ -48,28 +56,33 @@ def test_the_table_covers_every_language_with_real_lines() -> None:
 def test_detection_is_accurate_on_real_chat_lines(capsys: pytest.CaptureFixture[str]) -> None:
     right: Counter[str] = Counter()
     total: Counter[str] = Counter()
+    long_right = long_total = 0
     misses: list[str] = []
     for text, expected in SENTENCES:
         assert expected is not None
-        got = detect(text, WIDE)
+        got = detect(text)  # the shipped locales
         total[expected] += 1
-        if got == expected:
-            right[expected] += 1
-        else:
+        right[expected] += got == expected
+        if word_count(text) >= 3:
+            long_total += 1
+            long_right += got == expected
+        if got != expected:
             misses.append(f"  {expected:7} got {got!s:7} {text}")
     overall = sum(right.values()) / sum(total.values())
+    long_accuracy = long_right / long_total
     report = "\n".join(
-        [f"language detection on {TABLE.name}:"]
+        [f"language detection on {TABLE.name}, shipped locales:"]
         + [
             f"  {lang:7} {right[lang]:3}/{total[lang]:<3} {right[lang] / total[lang]:6.1%}"
             for lang in WIDE
         ]
         + [f"  overall {sum(right.values()):3}/{sum(total.values()):<3} {overall:6.1%}"]
+        + [f"  3+ words {long_right:3}/{long_total:<3} {long_accuracy:6.1%}"]
         + (["misses:", *misses] if misses else [])
     )
     with capsys.disabled():
         print("\n" + report)
-    assert overall >= MIN_ACCURACY, report
+    assert long_accuracy >= MIN_ACCURACY, report
     assert all(right[lang] / total[lang] >= MIN_PER_LANGUAGE for lang in WIDE), report
 
 
@@ -189,6 +202,32 @@ def test_a_phone_suggests_a_language_once_its_catalog_ships() -> None:
     assert from_phone("+4915112345678", (*SHIPPED, "de")) == "de"
     assert from_phone("+819012345678", WIDE) == "ja"
     assert from_phone("+886912345678", WIDE) is None  # Taiwan writes Traditional Chinese
+
+
+@pytest.mark.parametrize(
+    ("phone", "locale"),
+    [
+        ("+4915112345678", "de"), ("+33612345678", "fr"), ("+6281234567890", "id"),
+        ("+966501234567", "ar"), ("+201001234567", "ar"), ("+8613812345678", "zh_Hans"),
+        ("+66812345678", "th"), ("+84912345678", "vi"), ("+905321234567", "tr"),
+        ("+819012345678", "ja"), ("+5511987654321", "pt_BR"), ("+525512345678", "es"),
+    ],
+)
+def test_every_shipped_language_has_a_country_whose_phones_suggest_it(
+    phone: str, locale: str
+) -> None:
+    assert from_phone(phone) == locale
+
+
+@pytest.mark.parametrize(
+    ("country", "locales"),
+    [("CH", ("de", "fr")), ("SG", ("en", "zh_Hans")), ("BE", ("fr", "de")), ("BR", ("pt_BR",)),
+     ("CA", ("en", "fr")), ("KR", ()), (None, ())],
+)
+def test_a_countrys_languages_are_listed_most_spoken_first(
+    country: str | None, locales: tuple[str, ...]
+) -> None:
+    assert country_locales(country) == locales
 
 
 def choice(text: str, **context: str | None) -> tuple[str, str]:
