@@ -9,6 +9,9 @@ A transcript is a text file for one channel:
     > [shop]                  taps the button whose payload is "shop" (Telegram, WhatsApp)
     ! directive arguments     runs a step registered in DIRECTIVES (payments, merchant events)
 
+Invisible bidi controls in replies are written as tags (<RLM>, <FSI>, <PDI>...), so a
+right-to-left golden shows exactly where they are.
+
 `>` lines are sent as signed provider webhooks; every message the fake provider
 receives after a step becomes `<` lines. Replies are compared as a whole; run
 pytest with --update-goldens to rewrite the `<` lines, and review the diff.
@@ -73,9 +76,16 @@ def render(transcript: Transcript, replies: list[list[str]]) -> str:
 
 # -- what the fakes received, as transcript lines --------------------------------------
 
+# Bidi controls are invisible; a golden must show them to be reviewed (channels/bidi.py).
+VISIBLE = str.maketrans({
+    "\u200e": "<LRM>", "\u200f": "<RLM>", "\u2066": "<LRI>", "\u2067": "<RLI>",
+    "\u2068": "<FSI>", "\u2069": "<PDI>",
+})
+
 
 def _message_lines(first: str, rest: list[str]) -> list[str]:
-    return [f"< {first}"] + [f"  {line}" if line else "" for line in rest]
+    lines = [f"< {first}"] + [f"  {line}" if line else "" for line in rest]
+    return [line.translate(VISIBLE) for line in lines]
 
 
 def twilio_lines(message: Any) -> list[str]:
@@ -102,7 +112,8 @@ def telegram_lines(call: Any) -> list[str]:
         markup = json.loads(markup)
     for row in (markup or {}).get("inline_keyboard", []):
         lines.append("  " + " ".join(
-            f"[{b['text']}]" + (f"({b['url']})" if b.get("url") else "") for b in row))
+            f"[{b['text']}]" + (f"({b['url']})" if b.get("url") else "") for b in row
+        ).translate(VISIBLE))
     return lines
 
 
