@@ -257,7 +257,9 @@ def country_of(e164: str) -> str | None:
     return region if region and region.isalpha() and region != "ZZ" else None
 
 
-def country_locales(country: str | None, supported: Iterable[str] | None = None) -> tuple[str, ...]:
+def country_locales(
+    country: str | None, supported: Iterable[str] | None = None
+) -> tuple[str, ...]:
     """Return the supported locales of a country's official languages, most spoken first.
 
     "CH" → ("de", "fr"), "SG" → ("en", "zh_Hans"), "BR" → ("pt_BR",); () when unknown.

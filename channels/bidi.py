@@ -36,7 +36,6 @@ __all__ = [
     "isolate",
     "option_line",
     "rtl_lines",
-    "strip_controls",
 ]
 
 RLM: Final = "\u200f"  # RIGHT-TO-LEFT MARK: a strong RTL character that shows nothing
@@ -46,10 +45,6 @@ LRI: Final = "\u2066"  # LEFT-TO-RIGHT ISOLATE
 RLI: Final = "\u2067"  # RIGHT-TO-LEFT ISOLATE
 PDI: Final = "\u2069"  # POP DIRECTIONAL ISOLATE: ends the innermost isolate
 _OPENERS: Final = frozenset((FSI, LRI, RLI))
-# Embeddings and overrides (LRE, RLE, PDF, LRO, RLO) and the isolates: what
-# `strip_controls` removes. The marks (LRM, RLM, ALM) are kept: they change nothing
-# but direction guesses.
-_CONTROLS: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def first_strong(text: str) -> str | None:
@@ -117,11 +112,6 @@ def option_line(number: int, label: str, *, rtl: bool) -> str:
     if not rtl:
         return f"{number}. {label}"
     return f"{RLM}{number}. {isolate(label)}"
-
-
-def strip_controls(text: str) -> str:
-    """`text` without embedding, override and isolate controls (e.g. for logs or search)."""
-    return "".join(char for char in text if char not in _CONTROLS)
 
 
 def _rtl_line(line: str) -> str:

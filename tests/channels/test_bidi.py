@@ -78,10 +78,6 @@ def test_an_option_line_keeps_its_number_on_the_right_in_arabic() -> None:
     assert visual(bidi.option_line(3, "العربية", rtl=True)) == visual("العربية") + " .3"
 
 
-def test_strip_controls_removes_isolates_but_keeps_marks() -> None:
-    assert bidi.strip_controls("\u200f\u2068x\u2069") == "\u200fx"
-
-
 ARABIC_REPLY = Outgoing(
     text=bidi.rtl_lines("ما اللغة المفضلة لديك؟"),
     options=(Option("English", "lang:en"), Option("العربية", "lang:ar"),

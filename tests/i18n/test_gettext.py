@@ -190,6 +190,21 @@ def test_negotiate_defaults_to_the_shipped_locales() -> None:
     assert i18n.negotiate("es-AR") == "es"
 
 
+@pytest.mark.parametrize(
+    ("tag", "locale"),
+    [
+        ("zh-CN", "zh_Hans"), ("zh-Hans", "zh_Hans"), ("zh_SG", "zh_Hans"), ("zh", "zh_Hans"),
+        ("zh-TW", None), ("zh-HK", None), ("zh_Hant", None),  # Traditional Chinese
+        ("pt-PT", "pt_BR"), ("pt_AO", "pt_BR"),  # while Brazilian is our only Portuguese
+        ("ar-EG", "ar"), ("ar_SA", "ar"), ("ar-MA", "ar"), ("fr-CA", "fr"), ("de-AT", "de"),
+        ("in", "id"), ("id-ID", "id"), ("ja-JP", "ja"), ("th_TH", "th"), ("vi-VN", "vi"),
+        ("tr", "tr"), ("ko", None), ("fa", None),
+    ],
+)
+def test_negotiate_maps_channel_tags_to_the_shipped_catalogs(tag: str, locale: str | None) -> None:
+    assert i18n.negotiate(tag) == locale
+
+
 def test_babel_locale_accepts_our_names_and_bcp47() -> None:
     assert i18n.babel_locale("pt_BR").territory == "BR"
     assert i18n.babel_locale("zh-Hans").script == "Hans"

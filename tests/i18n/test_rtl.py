@@ -72,7 +72,9 @@ def test_an_untranslated_english_message_is_not_turned_right_to_left() -> None:
 
 def test_left_to_right_locales_get_no_controls() -> None:
     text = i18n.gettext("fr", GREETING, name="Ana", shop="Souk Demo Shop")
-    assert text == "Bonjour Ana ! Bienvenue chez Souk Demo Shop. Comment puis-je vous aider aujourd'hui ?"
+    assert text == (
+        "Bonjour Ana ! Bienvenue chez Souk Demo Shop. Comment puis-je vous aider aujourd'hui ?"
+    )
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,11 @@ import tomllib
 from collections import defaultdict
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from bot import i18n, nlu
-from flows.types import Intent
+from bot import attributes, i18n, nlu
+from flows.types import Event, Intent
 
 # Every intent the flows need today, in every shipped locale's lexicon.
 REQUIRED = ("human", "help", "greet", "menu", "thanks", "yes", "no", "track", "browse",
@@ -177,3 +179,14 @@ def test_short_only_phrases_need_a_short_message_in_unspaced_scripts_too() -> No
     assert nlu.understand("是").intent is Intent.YES
     assert nlu.understand("我是想问一下这个衣服有没有黑色的").intent is Intent.BROWSE
     assert nlu.understand("我是想问一下你们周末上班吗").intent is Intent.UNKNOWN
+
+
+@given(st.text(max_size=60))
+def test_any_text_is_read_without_error_and_normalized_once(text: str) -> None:
+    norm = nlu.normalize(text)
+    # Lexicon words and messages are normalized the same way, once: it must be stable.
+    assert nlu.normalize(norm) == norm
+    event = nlu.understand(text, options=TWELVE)
+    assert isinstance(event, Event)
+    assert event.intent is not Intent.CHOICE or event.payload in {p for _, p in TWELVE}
+    assert isinstance(attributes.find(text), attributes.Attributes)

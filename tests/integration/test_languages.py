@@ -8,15 +8,21 @@ Runs on SQLite and PostgreSQL: the choice is a column (migration 0009).
 
 from __future__ import annotations
 
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from bot.models import Conversation, Customer
+from bot.runtime import Runtime
+from tests.fakes.telegram import FakeTelegram
+from tests.fakes.twilio import FakeTwilio
 from tests.support import post_telegram, post_twilio, run_jobs, telegram_update, twilio_form
 
 SWISS = "+41791234567"  # Switzerland: German first, then French
 
 
-def whatsapp(rt, client, fake_twilio, number: str, text: str) -> str:  # type: ignore[no-untyped-def]
+def whatsapp(
+    rt: Runtime, client: FlaskClient, fake_twilio: FakeTwilio, number: str, text: str
+) -> str:
     """Send one WhatsApp message and return every reply it got, joined."""
     address = f"whatsapp:{number}"
     before = len([m for m in fake_twilio.messages if m.to == address])
@@ -27,9 +33,9 @@ def whatsapp(rt, client, fake_twilio, number: str, text: str) -> str:  # type: i
     return "\n---\n".join(replies)
 
 
-def test_the_phone_decides_until_a_sentence_does_and_short_lines_keep_it(  # type: ignore[no-untyped-def]
-    rt, client, fake_twilio
-):
+def test_the_phone_decides_until_a_sentence_does_and_short_lines_keep_it(
+    rt: Runtime, client: FlaskClient, fake_twilio: FakeTwilio
+) -> None:
     say = lambda text: whatsapp(rt, client, fake_twilio, SWISS, text)  # noqa: E731
     assert say("hi").startswith("Hallo Ana! Willkommen bei Souk Demo Shop.")
     assert say("👍").startswith("Entschuldigung, das habe ich nicht verstanden.")
@@ -39,9 +45,9 @@ def test_the_phone_decides_until_a_sentence_does_and_short_lines_keep_it(  # typ
     assert say("non merci").startswith("Comment puis-je vous aider ?")  # short: still French
 
 
-def test_the_language_list_puts_the_countrys_languages_first(  # type: ignore[no-untyped-def]
-    rt, client, fake_twilio
-):
+def test_the_language_list_puts_the_countrys_languages_first(
+    rt: Runtime, client: FlaskClient, fake_twilio: FakeTwilio
+) -> None:
     whatsapp(rt, client, fake_twilio, SWISS, "hallo")
     listing = whatsapp(rt, client, fake_twilio, SWISS, "4")
     assert listing.splitlines()[2:] == [
@@ -51,9 +57,9 @@ def test_the_language_list_puts_the_countrys_languages_first(  # type: ignore[no
     assert "1. Português (Brasil)" in rest and "العربية" in rest and "Deutsch" not in rest
 
 
-def test_a_chosen_language_is_remembered_after_redis_forgets(  # type: ignore[no-untyped-def]
-    rt, client, fake_twilio
-):
+def test_a_chosen_language_is_remembered_after_redis_forgets(
+    rt: Runtime, client: FlaskClient, fake_twilio: FakeTwilio
+) -> None:
     number = "+5511987654321"
     say = lambda text: whatsapp(rt, client, fake_twilio, number, text)  # noqa: E731
     assert say("oi, tudo bem?").startswith("Oi, Ana!")
@@ -72,12 +78,14 @@ def test_a_chosen_language_is_remembered_after_redis_forgets(  # type: ignore[no
     assert say("em português").startswith("Certo, a partir de agora escrevo em português.")
 
 
-def test_telegram_language_code_is_the_fallback_and_arabic_reads_right_to_left(  # type: ignore[no-untyped-def]
-    rt, client, fake_telegram
-):
+def test_telegram_language_code_is_the_fallback_and_arabic_reads_right_to_left(
+    rt: Runtime, client: FlaskClient, fake_telegram: FakeTelegram
+) -> None:
     update = telegram_update(777001, "👋", language_code="ar")
     assert post_telegram(client, update).status_code == 200
     run_jobs(rt)
     [sent] = [c for c in fake_telegram.sent if c.method == "sendMessage"]
     text = str(sent.params["text"])
-    assert text == "مرحبًا \u2068Ana\u2069! أهلًا بك في \u2068Souk Demo Shop\u2069. كيف يمكنني مساعدتك اليوم؟"
+    assert text == (
+        "مرحبًا \u2068Ana\u2069! أهلًا بك في \u2068Souk Demo Shop\u2069. كيف يمكنني مساعدتك اليوم؟"
+    )
