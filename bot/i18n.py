@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
-import string
 from collections.abc import Iterable, Mapping
 from io import BytesIO
 from pathlib import Path
@@ -30,6 +28,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from bot import placeholders
 from bot.formatting import (
     babel_locale,
     format_date,
@@ -38,7 +37,6 @@ from bot.formatting import (
     minor_units,
     regional,
 )
-from channels import bidi
 
 __all__ = [
     "DOMAIN",
@@ -232,47 +230,6 @@ def translations(locale: str) -> Translations:
 # ------------------------------------------------------------------ messages
 
 
-class _Missing:
-    """Stands in for a missing parameter: formats back to its own placeholder."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __format__(self, spec: str) -> str:
-        return "{" + self.name + (":" + spec if spec else "") + "}"
-
-
-class _Params(dict[str, Any]):
-    def __init__(self, params: Mapping[str, Any]) -> None:
-        super().__init__(params)
-        self.missing: list[str] = []
-
-    def __missing__(self, key: str) -> _Missing:
-        self.missing.append(key)
-        return _Missing(key)
-
-
-class _IsolatingFormatter(string.Formatter):
-    """Fills fields like `str.format`, wrapping each value in a bidi isolate.
-
-    Used for right-to-left messages (see channels/bidi.py): a price, an order number
-    or a Latin product name then keeps its own direction and moves as one unit. URLs
-    are left bare: phones' link detection would take the invisible isolate characters
-    for part of the address.
-    """
-
-    def format_field(self, value: Any, format_spec: str) -> str:
-        text = str(super().format_field(value, format_spec))
-        if _URL.match(text.strip()):
-            return text
-        return bidi.isolate(text)
-
-
-_FORMATTER: Final = string.Formatter()
-_ISOLATING: Final = _IsolatingFormatter()
-_URL: Final = re.compile(r"(?:https?://|www\.)\S+$", re.IGNORECASE)
-
-
 @functools.lru_cache(maxsize=64)
 def is_rtl(locale: str) -> bool:
     """Whether `locale` is written right to left (Arabic, Hebrew, Persian, Urdu...)."""
@@ -282,29 +239,8 @@ def is_rtl(locale: str) -> bool:
         return False
 
 
-def _literal(text: str) -> str:
-    """The text of a message without its fields: what decides its direction."""
-    return "".join(literal for literal, _, _, _ in _FORMATTER.parse(text))
-
-
 def _render(locale: str, msgid: str, text: str, params: Mapping[str, Any]) -> str:
-    """Fill `{name}` fields; a reply must go out even if a field or a translation is bad.
-
-    A message translated into a right-to-left locale gets its values isolated and its
-    lines marked RTL (channels/bidi.py); an untranslated English fallback does not.
-    """
-    values = _Params(params)
-    try:
-        rtl = is_rtl(locale) and bidi.is_rtl(_literal(text))
-        formatter = _ISOLATING if rtl else _FORMATTER
-        rendered = formatter.vformat(text, (), values)
-    except (ValueError, IndexError, KeyError, AttributeError, TypeError):
-        log.warning("i18n: broken placeholder in %s translation of %r", locale, msgid)
-        # The msgid is the developers' own text; trust it over a bad translation.
-        return msgid if text == msgid else _render(locale, msgid, msgid, params)
-    if values.missing:
-        log.warning("i18n: %r in %s is missing %s", msgid, locale, sorted(set(values.missing)))
-    return bidi.rtl_lines(rendered) if rtl else rendered
+    return placeholders.render(locale, msgid, text, params, rtl_locale=is_rtl(locale))
 
 
 def fill(locale: str, text: str, **params: Any) -> str:

@@ -18,13 +18,13 @@ import math
 import re
 import tomllib
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Final
 
-from bot import language
+from bot import language, numbers
 from bot.language_words import fold, script_of
 from flows.types import Event, Intent
 
@@ -82,8 +82,6 @@ def fold_arabic(text: str) -> str:
     return text.translate(_ARABIC)
 
 
-_DIGIT_EDGE: Final = re.compile(r"(?<=\d)(?=[^\d\s])|(?<=[^\d\s])(?=\d)")
-
 
 def normalize(text: str) -> str:
     """Lower-case, Latin accents removed, punctuation folded to single spaces.
@@ -124,6 +122,7 @@ class Lexicon:
     numbers: dict[str, int]  # "two", "dos", "二", "اتنين" → 2
     option_words: frozenset[str]  # may surround an option's number: "option", "番", "ค่ะ"
     spaced: tuple[str, ...] = ()  # number words and option words of several words, longest first
+    affixes: tuple[str, ...] = ()  # option words of unspaced scripts, longest first
 
 
 @cache
@@ -163,6 +162,7 @@ def lexicon() -> Lexicon:
         numbers,
         frozenset(option_words),
         tuple(spaced),
+        tuple(sorted((w for w in option_words if _unspaced(w)), key=len, reverse=True)),
     )
 
 
@@ -230,31 +230,11 @@ def _phrase_intent(norm: str, lex: Lexicon) -> Intent:
 def option_number(norm: str) -> int | None:
     """The number a shopper answers with: "2", "٢", "２", "two", "第二个", "ข้อ 2 ค่ะ"...
 
-    Words such as "option", "number", "please" and polite particles may surround it;
-    anything else means the message is not just a number.
+    Words such as "option", "number", "please" and polite particles may surround it
+    (the lexicons' [options]); anything else means the message is not just a number.
     """
     lex = lexicon()
-    # Spaced phrases first: "dua belas" is 12 and "s'il vous plaît" is one courtesy.
-    for phrase in lex.spaced:
-        if phrase in lex.numbers:
-            norm = _whole(phrase).sub(f" {lex.numbers[phrase]} ", norm)
-        else:
-            norm = _whole(phrase).sub(" ", norm)
-    found: list[int] = []
-    for token in _DIGIT_EDGE.sub(" ", norm).split():
-        token = _strip_affixes(token, lex.option_words)
-        if not token or token in lex.option_words:
-            continue
-        value = _number(token, lex.numbers)
-        if value is None:
-            return None
-        found.append(value)
-    return found[0] if len(found) == 1 else None
-
-
-@cache
-def _whole(phrase: str) -> re.Pattern[str]:
-    return re.compile(rf"(?:^| ){re.escape(phrase)}(?= |$)")
+    return numbers.read(norm, lex.numbers, lex.option_words, lex.spaced, lex.affixes)
 
 
 def _option(norm: str, options: Sequence[tuple[str, str]]) -> str | None:
@@ -268,46 +248,3 @@ def _option(norm: str, options: Sequence[tuple[str, str]]) -> str | None:
         if normalize(label) == norm:
             return payload
     return None
-
-
-def _strip_affixes(token: str, words: frozenset[str]) -> str:
-    """Peel option words off the ends of an unspaced run: "第二个" → "二", "สองค่ะ" → "สอง"."""
-    if not _unspaced(token):
-        return token
-    affixes = sorted((w for w in words if _unspaced(w)), key=len, reverse=True)
-    changed = True
-    while token and changed:
-        changed = False
-        for affix in affixes:
-            if token != affix and token.startswith(affix):
-                token, changed = token[len(affix):], True
-            elif token != affix and token.endswith(affix):
-                token, changed = token[: -len(affix)], True
-    return token
-
-
-_CJK_DIGITS: Final = {
-    "〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
-    "六": 6, "七": 7, "八": 8, "九": 9,
-}
-
-
-def _number(token: str, words: Mapping[str, int]) -> int | None:
-    """A token's value as a whole number: digits of any script, a number word, CJK numerals."""
-    if token.isdecimal():  # Arabic-Indic "٢", Thai "๒" and ASCII digits alike
-        return int(token) if len(token) <= 3 else None
-    if token in words:
-        return words[token]
-    return _cjk_number(token)
-
-
-def _cjk_number(token: str) -> int | None:
-    """一 … 九十九 written with CJK numerals ("十二" is 12, "二十" is 20), else None."""
-    if not token or any(ch not in _CJK_DIGITS and ch != "十" for ch in token):
-        return None
-    if "十" not in token:
-        return _CJK_DIGITS[token] if len(token) == 1 else None
-    tens, _, ones = token.partition("十")
-    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
-        return None
-    return (_CJK_DIGITS[tens] if tens else 1) * 10 + (_CJK_DIGITS[ones] if ones else 0)
