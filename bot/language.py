@@ -4,9 +4,11 @@
       1. requested   "english please", "em português", "日本語で"   → that language
       2. detected    a real sentence, confidently recognised      → its language
       3. current     the conversation's language so far ("ok", "1", "👍" land here)
-      4. hint        the channel's tag (Telegram `language_code`)
-      5. phone       the main language of the number's country
-      6. default     the shop's language
+      4. script      a first short line in a script only one of our languages writes
+                     ("مرحبا", "你好", "สวัสดี")
+      5. hint        the channel's tag (Telegram `language_code`)
+      6. phone       the main language of the number's country
+      7. default     the shop's language
 
 Every answer is a locale we ship (`bot.i18n.SUPPORTED`) or None; `detect` and
 `requested` take a wider `supported` set so they can be tested on languages before
@@ -24,12 +26,11 @@ from pathlib import Path
 from typing import Final
 
 import langdetect
-import phonenumbers
-from babel.languages import get_official_languages
 from langdetect import DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
 from bot import i18n
+from bot.language_phone import country_locales, country_of, from_phone
 from bot.language_words import (
     LANGUAGE_NAMES,
     LEXICON,
@@ -45,6 +46,7 @@ from bot.language_words import (
 )
 
 __all__ = [
+    "by_script",
     "choose",
     "country_locales",
     "country_of",
@@ -200,6 +202,29 @@ def detect(text: str, supported: Iterable[str] | None = None) -> str | None:
     return i18n.negotiate(tag, locales) if tag else None
 
 
+def by_script(text: str, supported: Iterable[str] | None = None) -> str | None:
+    """Return the locale a line's script alone names, however short it is, or None.
+
+    A line written only in Arabic, Thai, Han or kana letters can be one language only
+    among ours ("مرحبا" is no English, "你好" no Spanish), where three Latin words are
+    needed to tell English from Indonesian. Too weak to switch a conversation already
+    under way, it comes before the channel's tag and the phone: a Saudi shopper on a
+    US number who writes "مرحبا" reads Arabic.
+    """
+    scripts = _letters_by_script(NOISE.sub(" ", text))
+    if len(scripts) != 1 and set(scripts) != {"han", "kana"}:
+        return None
+    if scripts["kana"]:
+        tag = "ja"
+    elif scripts["han"]:
+        tag = _han_variant(text)
+    else:
+        tag = {"arabic": _arabic_variant(text), "thai": "th", "hangul": "ko"}.get(
+            next(iter(scripts)), ""
+        )
+    return i18n.negotiate(tag, _supported(supported)) if tag else None
+
+
 # ------------------------------------------------------------------ requests
 
 _MAX_REQUEST_WORDS: Final = 8
@@ -238,58 +263,6 @@ def requested(text: str, supported: Iterable[str] | None = None) -> str | None:
     return i18n.negotiate(named.pop(), _supported(supported))
 
 
-# --------------------------------------------------------------------- phones
-
-
-def country_of(e164: str) -> str | None:
-    """Return the ISO 3166 alpha-2 country of a phone number ("+5511..." → "BR"), or None.
-
-    Accepts a channel address too ("whatsapp:+5511...").
-    """
-    number = e164.rsplit(":", 1)[-1].strip()
-    if not number.startswith("+"):
-        return None
-    try:
-        parsed = phonenumbers.parse(number, None)
-    except phonenumbers.NumberParseException:
-        return None
-    region = phonenumbers.region_code_for_number(parsed)
-    return region if region and region.isalpha() and region != "ZZ" else None
-
-
-def country_locales(
-    country: str | None, supported: Iterable[str] | None = None
-) -> tuple[str, ...]:
-    """Return the supported locales of a country's official languages, most spoken first.
-
-    "CH" → ("de", "fr"), "SG" → ("en", "zh_Hans"), "BR" → ("pt_BR",); () when unknown.
-    """
-    if not country:
-        return ()
-    locales = _supported(supported)
-    found = (
-        i18n.negotiate(f"{lang}_{country.upper()}", locales)
-        for lang in get_official_languages(country.upper(), de_facto=True)
-    )
-    return tuple(dict.fromkeys(loc for loc in found if loc))
-
-
-def from_phone(e164: str, supported: Iterable[str] | None = None) -> str | None:
-    """Return the supported locale of the main language of a phone's country, or None.
-
-    Only the country's first official language is tried (Babel's territory data,
-    de facto official included): a second one would be a guess the shopper's first
-    message settles better.
-    """
-    region = country_of(e164)
-    if region is None:
-        return None
-    languages = get_official_languages(region, de_facto=True)
-    if not languages:
-        return None
-    return i18n.negotiate(f"{languages[0]}_{region}", _supported(supported))
-
-
 # --------------------------------------------------------------------- choice
 
 
@@ -304,8 +277,8 @@ def choose(
 ) -> tuple[str, str]:
     """Pick the locale to answer `text` in and say why: (locale, reason).
 
-    reason is "requested", "detected", "current", "hint", "phone" or "default", in
-    that order of precedence; see the module docstring.
+    reason is "requested", "detected", "current", "script", "hint", "phone" or
+    "default", in that order of precedence; see the module docstring.
     """
     locales = _supported(supported)
     if locale := requested(text, locales):
@@ -315,6 +288,8 @@ def choose(
     # A conversation's locale may predate a catalog's removal: negotiate it again.
     if current and (locale := i18n.negotiate(current, locales)):
         return locale, "current"
+    if locale := by_script(text, locales):
+        return locale, "script"
     if hint and (locale := i18n.negotiate(hint, locales)):
         return locale, "hint"
     if phone and (locale := from_phone(phone, locales)):

@@ -263,6 +263,24 @@ def test_with_nothing_to_go_on_the_shop_default_is_used() -> None:
     assert choice("ok", phone="+4915112345678") == ("en", "default")
 
 
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [("مرحبا", "ar"), ("👍 شكرا", "ar"), ("你好", "zh_Hans"), ("ครับ", "th"), ("はい", "ja"),
+     ("うん", "ja")],
+)
+def test_a_first_short_line_in_a_one_language_script_beats_the_hint_and_phone(
+    text: str, locale: str
+) -> None:
+    assert choose(text, hint="en", phone="+14155550100", supported=WIDE) == (locale, "script")
+    # ...but never switches a conversation already under way.
+    assert choose(text, current="es", supported=WIDE) == ("es", "current")
+
+
+@pytest.mark.parametrize("text", ["ok", "hi مرحبا", "你好 ok", "سلام خوبی؟ ممنون", "안녕", "1"])
+def test_mixed_latin_unshipped_or_persian_lines_name_no_script_language(text: str) -> None:
+    assert choose(text, phone="+14155550100", supported=WIDE)[1] != "script"
+
+
 def test_a_current_locale_that_no_longer_ships_is_renegotiated() -> None:
     assert choice("ok", current="pt_PT") == ("pt_BR", "current")
 
@@ -273,7 +291,7 @@ def test_any_text_gets_a_supported_locale_or_none(text: str) -> None:
     assert requested(text, WIDE) in (*WIDE, None)
     locale, reason = choose(text, supported=WIDE, default="en")
     assert locale in WIDE
-    assert reason in {"requested", "detected", "default"}
+    assert reason in {"requested", "detected", "script", "default"}
 
 
 def test_the_module_default_is_what_ships() -> None:
