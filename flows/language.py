@@ -56,14 +56,17 @@ def _choices(locales: Iterable[str]) -> tuple[Choice, ...]:
 
 
 def named(ctx: Context, event: Event) -> bool:
+    """The shopper named (or tapped) a language we ship."""
     return event.entities.get("locale") in ctx.locales
 
 
 def wants_more(ctx: Context, event: Event) -> bool:
+    """The shopper asked for the rest of the language list."""
     return event.payload == MORE
 
 
 def switch(ctx: Context, event: Event) -> Iterable[Action]:
+    """Speak the named language from now on, and say so in it."""
     locale = str(event.entities["locale"])
     yield SetLocale(locale)
     yield Say(N_("Okay, I'll write in English from now on."), {}, OPTIONS)
