@@ -39,6 +39,9 @@ class Incoming:
     text: str
     payload: str | None = None
     kind: str = "text"
+    # An event that does not come from the shopper's words (the console handing the
+    # conversation back): taken as it is, never through understanding.
+    event: Event | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +100,7 @@ def handle(
         hint=conv.language_hint,
         default=shop.default_locale,
     )
-    event = nlu.understand(msg.text, msg.payload, [tuple(o) for o in hot.options])
+    event = msg.event or nlu.understand(msg.text, msg.payload, [tuple(o) for o in hot.options])
     state = hot.state
     if conv.status == "waiting":
         state = WAITING_HUMAN
