@@ -1,4 +1,5 @@
-"""Console fixtures: accounts (hashed once per session: argon2 is slow on purpose), signing in."""
+"""Console fixtures and steps: accounts (hashed once per session: argon2 is slow on purpose),
+signing in, a shopper writing, the console acting."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from bot.console.accounts import hash_password
-from bot.models import Agent
+from bot.models import Agent, Conversation, Handoff
 from bot.runtime import Runtime
+from tests.support import post_twilio, run_jobs, twilio_form
 
 PASSWORD = "correct horse battery"
+SHOPPER = "whatsapp:+5511987654321"
 
 
 @dataclass(frozen=True)
@@ -62,3 +66,28 @@ def sign_in(client: Any, account: Account, password: str = PASSWORD) -> str:
         "email": account.email, "password": password, "csrf_token": csrf_token(client)})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return csrf_token(client, "/console/")
+
+
+def says(rt: Any, client: Any, fake_twilio: Any, text: str, frm: str = SHOPPER) -> list[str]:
+    """The shopper writes; the bodies the shop sent back."""
+    before = len(fake_twilio.messages)
+    assert post_twilio(client, fake_twilio.auth_token, twilio_form(frm, text)).status_code == 200
+    run_jobs(rt)
+    return [m.body or "" for m in fake_twilio.messages[before:]]
+
+
+def conversation(rt: Any, address: str = SHOPPER) -> Conversation:
+    with rt.db.session() as s:
+        conv = s.scalar(select(Conversation).where(Conversation.address == address))
+        assert conv is not None
+        return conv
+
+
+def handoffs(rt: Any) -> list[Handoff]:
+    with rt.db.session() as s:
+        return list(s.scalars(select(Handoff).order_by(Handoff.id)))
+
+
+def act(client: Any, token: str, conv_id: int, action: str, **form: str) -> Any:
+    return client.post(f"/console/conversations/{conv_id}/{action}",
+                       data={"csrf_token": token, **form})

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import select, update
 
 from bot.console import live
-from bot.models import Agent, Conversation, Handoff, Message, utcnow
-from tests.console.conftest import Account, make_account, sign_in
+from bot.models import Agent, Conversation, Message, utcnow
+from tests.console.conftest import (
+    SHOPPER,
+    Account,
+    act,
+    conversation,
+    handoffs,
+    make_account,
+    says,
+    sign_in,
+)
 from tests.console.shops import shop_file
-from tests.support import post_twilio, run_jobs, twilio_form
-
-SHOPPER = "whatsapp:+5511987654321"
+from tests.support import run_jobs
 
 
 @pytest.fixture
@@ -23,55 +29,6 @@ def env(env: dict[str, str], tmp_path: Path) -> dict[str, str]:
     """A shop open now (local noon, open 06:00-18:00 every day): tests must not depend on
     when they run."""
     return {**env, "SHOP_CONFIG": str(shop_file(tmp_path, local_hour=12))}
-
-
-def says(rt: Any, client: Any, fake_twilio: Any, text: str, frm: str = SHOPPER) -> list[str]:
-    """The shopper writes; the bodies the shop sent back."""
-    before = len(fake_twilio.messages)
-    assert post_twilio(client, fake_twilio.auth_token, twilio_form(frm, text)).status_code == 200
-    run_jobs(rt)
-    return [m.body or "" for m in fake_twilio.messages[before:]]
-
-
-def conversation(rt: Any, address: str = SHOPPER) -> Conversation:
-    with rt.db.session() as s:
-        conv = s.scalar(select(Conversation).where(Conversation.address == address))
-        assert conv is not None
-        return conv
-
-
-def handoffs(rt: Any) -> list[Handoff]:
-    with rt.db.session() as s:
-        return list(s.scalars(select(Handoff).order_by(Handoff.id)))
-
-
-def act(client: Any, token: str, conv_id: int, action: str, **form: str) -> Any:
-    return client.post(f"/console/conversations/{conv_id}/{action}",
-                       data={"csrf_token": token, **form})
-
-
-@pytest.mark.parametrize("words", [
-    "I want to talk to a person", "quiero hablar con una persona", "quero falar com uma pessoa"])
-def test_asking_for_a_person_in_any_language_queues_the_conversation(
-        rt, client, fake_twilio, agent, words):  # type: ignore[no-untyped-def]
-    live.touch(rt, agent.id)  # the agent has the console open
-    [reply] = says(rt, client, fake_twilio, words)
-    conv = conversation(rt)
-    assert conv.status == "waiting"
-    assert conv.assigned_agent_id == agent.id
-    [handoff] = handoffs(rt)
-    assert handoff.reason == "asked"
-    # Told in their own language that a person comes, and roughly when.
-    assert "5" in reply, reply
-    assert any(w in reply for w in ("minutes", "minutos")), reply
-    assert ("Estoy llamando" in reply) == words.startswith("quiero")
-    assert ("Estou chamando" in reply) == words.startswith("quero")
-
-
-def test_nobody_online_says_it_may_take_a_while(rt, client, fake_twilio):  # type: ignore[no-untyped-def]
-    [reply] = says(rt, client, fake_twilio, "I want to talk to a person")
-    assert "Everyone is busy right now" in reply
-    assert conversation(rt).assigned_agent_id is None
 
 
 def test_waiting_conversations_go_round_robin_to_available_agents(
@@ -89,25 +46,6 @@ def test_waiting_conversations_go_round_robin_to_available_agents(
         says(rt, client, fake_twilio, "quero falar com uma pessoa", frm=address)
     assert [conversation(rt, a).assigned_agent_id for a in shoppers] == [
         ana.id, bo.id, ana.id, bo.id]
-
-
-def test_writing_menu_while_waiting_stops_waiting(rt, client, fake_twilio):  # type: ignore[no-untyped-def]
-    says(rt, client, fake_twilio, "quero falar com uma pessoa")
-    [menu] = says(rt, client, fake_twilio, "menu")
-    assert "1." in menu
-    assert conversation(rt).status == "bot"
-    [handoff] = handoffs(rt)
-    assert handoff.outcome == "cancelled"
-
-
-def test_two_misses_offer_a_person_and_yes_queues_the_conversation(rt, client, fake_twilio):  # type: ignore[no-untyped-def]
-    says(rt, client, fake_twilio, "oi")
-    says(rt, client, fake_twilio, "xyzzy plugh")
-    [offer] = says(rt, client, fake_twilio, "qwerty asdf")
-    assert "pessoa" in offer
-    says(rt, client, fake_twilio, "sim")
-    assert conversation(rt).status == "waiting"
-    assert handoffs(rt)[0].reason == "offered"
 
 
 def test_while_an_agent_holds_it_the_bot_answers_only_stop_and_help(
@@ -164,19 +102,6 @@ def test_only_the_holder_may_reply_or_give_back(rt, app, client, fake_twilio, ag
     assert "Ana is answering this conversation." in page
 
 
-def test_an_empty_or_huge_reply_is_refused(rt, client, fake_twilio, agent):  # type: ignore[no-untyped-def]
-    says(rt, client, fake_twilio, "quero falar com uma pessoa")
-    token = sign_in(client, agent)
-    conv_id = conversation(rt).id
-    act(client, token, conv_id, "takeover")
-    before = len(fake_twilio.messages)
-    assert act(client, token, conv_id, "reply", text="   ").status_code == 400
-    assert act(client, token, conv_id, "reply", text="x" * 1601).status_code == 400
-    assert act(client, token, conv_id, "reply", template="no_such_kind").status_code == 400
-    run_jobs(rt)
-    assert len(fake_twilio.messages) == before
-
-
 def test_after_24_hours_whatsapp_needs_a_template_and_the_console_offers_it(
         rt, client, fake_twilio, agent):  # type: ignore[no-untyped-def]
     says(rt, client, fake_twilio, "quero falar com uma pessoa")
@@ -198,20 +123,6 @@ def test_after_24_hours_whatsapp_needs_a_template_and_the_console_offers_it(
     [message] = fake_twilio.messages[before:]
     assert message.get("ContentSid") == "HX00000000000000000000000000000003"
     assert message.content_variables == {"1": "Ana"}
-
-
-def test_no_reply_goes_to_a_shopper_who_said_stop(rt, client, fake_twilio, agent):  # type: ignore[no-untyped-def]
-    says(rt, client, fake_twilio, "quero falar com uma pessoa")
-    token = sign_in(client, agent)
-    conv_id = conversation(rt).id
-    act(client, token, conv_id, "takeover")
-    says(rt, client, fake_twilio, "STOP")
-    before = len(fake_twilio.messages)
-    refused = act(client, token, conv_id, "reply", text="Ainda está aí?")
-    assert refused.status_code == 409
-    assert "STOP" in refused.get_data(as_text=True)
-    run_jobs(rt)
-    assert len(fake_twilio.messages) == before
 
 
 def test_hand_back_returns_the_shopper_to_the_bot(rt, client, fake_twilio, agent):  # type: ignore[no-untyped-def]
