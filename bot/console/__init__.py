@@ -9,13 +9,15 @@ small script for live updates (bot/static/console/), no inline scripts or styles
     accounts.py      console accounts: argon2 hashes, lockout, `souk agent create`
     takeover.py      asking for a person, assignment, take over, hand back, resolve
     replies.py       an agent's reply through the outbox, the WhatsApp 24-hour window
-    live.py          events over Redis pub/sub, streamed as server-sent events; presence
+    live.py          events over Redis pub/sub and presence; events.py streams them (SSE)
     inbox.py         the inbox: waiting first, then mine, then all; filters and search
-    conversation.py  one conversation: transcript, shopper panel, notes, actions
+    conversation.py  one conversation: actions, notes, reveal; transcript.py and
+                     panel.py build what it shows
     dashboard.py     the merchant's figures and charts
     canned.py        canned replies per locale
     hours.py         the shop's hours and the wait a shopper is told
     plugin.py        the engine's facts and effects the console adds
+    templating.py    template filters: times in the shop's zone, waits in words
 
 CSRF: Flask-WTF's CSRFProtect with WTF_CSRF_CHECK_DEFAULT off, so the token is
 checked on the console's routes only (the gate calls `csrf.protect()`); webhooks
@@ -26,7 +28,8 @@ from __future__ import annotations
 
 import importlib
 
-from flask import Blueprint, Flask, Response, jsonify, redirect, request, url_for
+from flask import Blueprint, Flask, jsonify, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFProtect
 
 bp = Blueprint("console", __name__, url_prefix="/console")
@@ -55,7 +58,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
     @app.before_request
-    def simulator_gate() -> Response | None:
+    def simulator_gate() -> ResponseReturnValue | None:
         """The simulator is open in embedded mode only; otherwise it needs a console login."""
         if request.blueprint != "simulator" or current_runtime().settings.embedded:
             return None

@@ -27,6 +27,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
@@ -94,7 +95,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.before_request
-def gate() -> Response | None:
+def gate() -> ResponseReturnValue | None:
     """Every console route: a session first (else the login page), then the CSRF token."""
     if request.endpoint not in PUBLIC_ENDPOINTS and current_agent() is None:
         target = request.full_path if request.method == "GET" else None
@@ -166,7 +167,7 @@ def login() -> Any:
 
 
 @bp.post("/logout")
-def logout() -> Response:
+def logout() -> ResponseReturnValue:
     """Sign out and go back to the login page."""
     agent = me()
     with current_runtime().db.session() as s:
@@ -176,7 +177,7 @@ def logout() -> Response:
 
 
 @bp.post("/availability")
-def availability() -> Response:
+def availability() -> ResponseReturnValue:
     """Take new conversations or not: round-robin assignment skips unavailable agents."""
     agent = me()
     wanted = request.form.get("available") == "1"

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -105,11 +106,12 @@ def canned() -> str:
 
 @bp.post("/admin/canned")
 @admin_required
-def canned_save() -> Response:
+def canned_save() -> ResponseReturnValue:
     """Add a canned reply, or change one (`id`), in one language."""
     locale = _locale_arg(request.form.get("locale"))
     title, body = _fields()
     raw_id, default = request.form.get("id", ""), request.form.get("default", "")
+    row: CannedReply | None
     try:
         with current_runtime().db.session() as s:
             _materialize(s, locale)
@@ -130,7 +132,7 @@ def canned_save() -> Response:
 
 @bp.post("/admin/canned/<int:reply_id>/delete")
 @admin_required
-def canned_delete(reply_id: int) -> Response:
+def canned_delete(reply_id: int) -> ResponseReturnValue:
     """Remove a canned reply."""
     with current_runtime().db.session() as s:
         row = s.get(CannedReply, reply_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, abort, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -43,7 +44,8 @@ def _live_context(s: Session, conv: Conversation) -> dict[str, Any]:
         select(Message).where(Message.conversation_id == conv.id)
         .order_by(Message.id.desc()).limit(TRANSCRIPT)).all()))
     viewing = live.viewers(rt, conv.id) - {agent.id}
-    agent_ids = {int(m.meta["agent_id"]) for m in messages if (m.meta or {}).get("agent_id")}
+    agent_ids = {int((m.meta or {})["agent_id"]) for m in messages
+                 if (m.meta or {}).get("agent_id")}
     names = _names(s, {*agent_ids, *viewing, conv.assigned_agent_id})
     address = Address.parse(conv.address)
     now = utcnow()
@@ -58,6 +60,7 @@ def _live_context(s: Session, conv: Conversation) -> dict[str, Any]:
         "masked": address.masked(),
         "style": address.style,
         "bubbles": bubbles(messages, address.style, names),
+        "truncated": len(messages) == TRANSCRIPT,
         "holder": holder,
         "mine": mine,
         "assignment": assignment,
@@ -68,7 +71,7 @@ def _live_context(s: Session, conv: Conversation) -> dict[str, Any]:
     }
 
 
-def _page(conversation_id: int, error: str | None = None, status: int = 200) -> Response:
+def _page(conversation_id: int, error: str | None = None, status: int = 200) -> ResponseReturnValue:
     rt = current_runtime()
     agent = me()
     with rt.db.session() as s:
@@ -96,7 +99,7 @@ def _page(conversation_id: int, error: str | None = None, status: int = 200) -> 
 
 
 @bp.get("/conversations/<int:conversation_id>")
-def conversation(conversation_id: int) -> Response:
+def conversation(conversation_id: int) -> ResponseReturnValue:
     """The conversation page."""
     return _page(conversation_id)
 
@@ -111,16 +114,16 @@ def conversation_live(conversation_id: int) -> str:
         return render_template("console/_live.html", **_live_context(s, conv))
 
 
-def _done(conversation_id: int) -> Response:
+def _done(conversation_id: int) -> ResponseReturnValue:
     return redirect(url_for("console.conversation", conversation_id=conversation_id))
 
 
-def _refused(conversation_id: int, exc: InputError) -> Response:
+def _refused(conversation_id: int, exc: InputError) -> ResponseReturnValue:
     return _page(conversation_id, str(exc), 409 if isinstance(exc, Conflict) else 400)
 
 
 @bp.post("/conversations/<int:conversation_id>/takeover")
-def take_over(conversation_id: int) -> Response:
+def take_over(conversation_id: int) -> ResponseReturnValue:
     """Hold the conversation: the bot falls silent and the agent answers."""
     rt = current_runtime()
     try:
@@ -135,7 +138,7 @@ def take_over(conversation_id: int) -> Response:
     return _done(conversation_id)
 
 
-def _give_back(conversation_id: int, how: GiveBack) -> Response:
+def _give_back(conversation_id: int, how: GiveBack) -> ResponseReturnValue:
     try:
         takeover.give_back(current_runtime(), conversation_id, me(), how,
                            ip=request.remote_addr)
@@ -145,20 +148,20 @@ def _give_back(conversation_id: int, how: GiveBack) -> Response:
 
 
 @bp.post("/conversations/<int:conversation_id>/handback")
-def hand_back(conversation_id: int) -> Response:
+def hand_back(conversation_id: int) -> ResponseReturnValue:
     """Give the conversation back to the bot; the shopper is back at the menu."""
     return _give_back(conversation_id, GiveBack())
 
 
 @bp.post("/conversations/<int:conversation_id>/resolve")
-def resolve(conversation_id: int) -> Response:
+def resolve(conversation_id: int) -> ResponseReturnValue:
     """Close the takeover as done; the bot may ask the shopper for a rating."""
     ask = request.form.get("ask_rating") == "1"
     return _give_back(conversation_id, GiveBack(resolved=True, ask_rating=ask))
 
 
 @bp.post("/conversations/<int:conversation_id>/reply")
-def reply(conversation_id: int) -> Response:
+def reply(conversation_id: int) -> ResponseReturnValue:
     """Send the agent's reply (text, or a template) on the shopper's channel."""
     form = request.form
     answer = replies.Reply(
@@ -174,7 +177,7 @@ def reply(conversation_id: int) -> Response:
 
 
 @bp.post("/conversations/<int:conversation_id>/notes")
-def add_note(conversation_id: int) -> Response:
+def add_note(conversation_id: int) -> ResponseReturnValue:
     """Add an internal note: agents see it, the shopper never does."""
     body = request.form.get("body", "").strip()
     if not body or len(body) > MAX_NOTE:
@@ -189,7 +192,7 @@ def add_note(conversation_id: int) -> Response:
 
 @bp.post("/conversations/<int:conversation_id>/reveal")
 @admin_required
-def reveal(conversation_id: int) -> Response:
+def reveal(conversation_id: int) -> ResponseReturnValue:
     """The full address behind the mask, for an admin; written to the audit log."""
     agent = me()
     with current_runtime().db.session() as s:

@@ -93,7 +93,8 @@ def figures(s: Session, tz: ZoneInfo, days: int, now: datetime | None = None) ->
         return moment.astimezone(tz).date()
 
     day = _local_day(s, Message.created_at, tz, now)
-    per_day = dict(s.execute(
+    # PostgreSQL answers dates, SQLite ISO strings.
+    per_day: dict[date | str, int] = dict(s.execute(
         select(day, func.count(func.distinct(Message.conversation_id)))
         .where(Message.direction == Direction.IN.value, Message.created_at >= start)
         .group_by(day)).all())
@@ -102,7 +103,8 @@ def figures(s: Session, tz: ZoneInfo, days: int, now: datetime | None = None) ->
 
     handoffs = s.scalars(select(Handoff).where(Handoff.requested_at >= start)).all()
     taken = [h for h in handoffs if h.taken_at is not None]
-    waits = [h.first_response_at - h.requested_at for h in handoffs if h.first_response_at]
+    waits = [(h.first_response_at - h.requested_at).total_seconds() for h in handoffs
+             if h.first_response_at is not None]
     rated = [h.rating for h in s.scalars(select(Handoff).where(
         Handoff.rated_at >= start, Handoff.rating.is_not(None)))]
 
@@ -117,14 +119,14 @@ def figures(s: Session, tz: ZoneInfo, days: int, now: datetime | None = None) ->
         conversations=conversations,
         requests=len(handoffs),
         takeovers=len(taken),
-        first_response=statistics.median(waits) if waits else None,
+        first_response=timedelta(seconds=statistics.median(waits)) if waits else None,
         links_sent=len(payments),
         links_paid=sum(paid.values()),
         csat=100 * sum(r >= SATISFIED for r in rated if r) / len(rated) if rated else None,
         ratings=len(rated),
         charts=[
             Series("Conversations", calendar,
-                   [int(per_day.get(d, per_day.get(d.isoformat(), 0))) for d in calendar]),
+                   [per_day.get(d, per_day.get(d.isoformat(), 0)) for d in calendar]),
             Series("Takeovers", calendar, [taken_days[d] for d in calendar]),
             Series("Payment links sent and paid", calendar, [sent[d] for d in calendar],
                    [paid[d] for d in calendar]),

@@ -75,7 +75,8 @@ def typical_wait(s: Session, now: datetime) -> float:
         .order_by(Handoff.id.desc())
         .limit(RECENT)
     ).all()
-    waits = [(answered - asked).total_seconds() / 60 for asked, answered in rows]
+    waits = [(answered - asked).total_seconds() / 60 for asked, answered in rows
+             if answered is not None]
     return statistics.median(waits) if waits else DEFAULT_WAIT
 
 

@@ -118,7 +118,7 @@ def leave(rt: Runtime, agent_id: int, conversation_id: int) -> None:
 def _recent(rt: Runtime, key: str, now: float | None) -> set[int]:
     now = time.time() if now is None else now
     members = rt.redis.zrangebyscore(key, now - PRESENCE_TTL, "+inf")
-    return {int(m) for m in members}
+    return {int(m.decode() if isinstance(m, bytes) else str(m)) for m in members}
 
 
 def online(rt: Runtime, now: float | None = None) -> set[int]:
@@ -139,7 +139,7 @@ def stream(rt: Runtime, agent_id: int, conversation_id: int | None,
         # This process is full: ask the page to come back later (it polls meanwhile).
         yield f"retry: {RETRY_MS * 2}\n: busy\n\n"
         return
-    pubsub = rt.redis.pubsub(ignore_subscribe_messages=True)
+    pubsub = rt.redis.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
     try:
         touch(rt, agent_id, conversation_id)
         if conversation_id is not None:

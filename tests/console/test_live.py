@@ -115,3 +115,31 @@ def test_opening_the_console_hands_waiting_conversations_out_in_turn(
                              .order_by(Conversation.waiting_since, Conversation.id)).all()
     # Neither was assigned anything before: the lower id starts the round.
     assert assigned == [ana.id, bo.id, ana.id]
+
+
+def test_an_agent_sees_who_else_is_viewing_a_conversation(rt, client, fake_twilio, agent,
+                                                         password_hash):  # type: ignore[no-untyped-def]
+    post_twilio(client, fake_twilio.auth_token, twilio_form(SHOPPER, "oi"))
+    run_jobs(rt)
+    with rt.db.session() as s:
+        conv_id = s.scalar(select(Conversation.id))
+    bo = make_account(rt, password_hash, "bo@shop.example", name="Bo")
+    sign_in(client, agent)
+    page = client.get(f"/console/conversations/{conv_id}").get_data(as_text=True)
+    assert "Also viewing" not in page
+    live.touch(rt, bo.id, conv_id)
+    page = client.get(f"/console/conversations/{conv_id}/live").get_data(as_text=True)
+    assert "Also viewing: Bo" in page
+
+
+def test_an_away_agent_gets_no_new_conversations(rt, client, fake_twilio, agent):  # type: ignore[no-untyped-def]
+    token = sign_in(client, agent)
+    live.touch(rt, agent.id)
+    assert client.post("/console/availability", data={
+        "csrf_token": token, "available": "0", "next": "/console/"}).status_code == 302
+    assert "Away" in client.get("/console/").get_data(as_text=True)
+    post_twilio(client, fake_twilio.auth_token, twilio_form(SHOPPER, "quero falar com uma pessoa"))
+    run_jobs(rt)
+    with rt.db.session() as s:
+        conv = s.scalar(select(Conversation))
+        assert conv is not None and (conv.status, conv.assigned_agent_id) == ("waiting", None)
