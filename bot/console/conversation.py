@@ -128,7 +128,9 @@ def take_over(conversation_id: int) -> ResponseReturnValue:
     rt = current_runtime()
     try:
         with rt.db.session() as s:
-            conv = s.get(Conversation, conversation_id)
+            # Locked until the commit: of two agents clicking at once, one holds it and
+            # the other is told so.
+            conv = s.get(Conversation, conversation_id, with_for_update=True)
             agent = s.get(Agent, me().id)
             if conv is None or agent is None:
                 abort(404, "There is no such conversation.")

@@ -242,7 +242,9 @@ def _resume_bot(s: Session, rt: Runtime, conv: Conversation, rating: bool,
     replies = list(turn.replies)
     for action in turn.effects:
         replies += effects.perform(s, conv, action, ctx)
-    rows = [add_reply(s, rt, conv, reply) for reply in replies]
+    # The shopper did not ask for these words: a STOP, or a closed WhatsApp window,
+    # stops them at send time like any message pushed to a shopper.
+    rows = [add_reply(s, rt, conv, reply, requested=False) for reply in replies]
     return turn, ctx, [row.id for row in rows]
 
 

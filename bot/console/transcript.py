@@ -70,7 +70,9 @@ def outbound_parts(message: Message, style: str) -> tuple[Part, ...]:
 def inbound_parts(message: Message) -> tuple[Part, ...]:
     """A shopper's message: its text, and what it carried besides."""
     meta = message.meta or {}
-    attachments = tuple(str(url) for url, _ctype in meta.get("media", []))
+    # Only web links become links: a link is clicked in the agent's browser.
+    attachments = tuple(str(url) for url, _ctype in meta.get("media", [])
+                        if str(url).startswith(("https://", "http://")))
     text = message.body or ""
     if not text and meta.get("location"):
         text = "📍 {:.5f}, {:.5f}".format(*meta["location"])

@@ -195,3 +195,19 @@ def test_an_agent_may_take_over_a_conversation_nobody_asked_for(
     assert says(rt, client, fake_twilio, "quanto custa a mochila?") == []
     [handoff] = handoffs(rt)
     assert handoff.reason == "agent"
+
+
+def test_a_shopper_who_said_stop_hears_nothing_when_given_back(rt, client, fake_twilio, agent):  # type: ignore[no-untyped-def]
+    says(rt, client, fake_twilio, "quero falar com uma pessoa")
+    token = sign_in(client, agent)
+    conv_id = conversation(rt).id
+    act(client, token, conv_id, "takeover")
+    says(rt, client, fake_twilio, "STOP")
+    before = len(fake_twilio.messages)
+    assert act(client, token, conv_id, "resolve", ask_rating="1").status_code == 302
+    run_jobs(rt)
+    assert len(fake_twilio.messages) == before
+    with rt.db.session() as s:
+        last = s.scalar(select(Message).order_by(Message.id.desc()).limit(1))
+        assert last is not None and (last.status, last.error_message) == ("dropped", "opted out")
+    assert conversation(rt).status == "bot"
