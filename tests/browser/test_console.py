@@ -17,7 +17,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import pytest
@@ -32,7 +32,11 @@ from tests.conftest import CI, make_env
 from tests.console.conftest import PASSWORD, make_account
 from tests.console.shops import shop_file
 from tests.fakes.signing import twilio_signature
+from tests.fakes.twilio import FakeTwilio
 from tests.support import twilio_form
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +54,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def browser() -> Iterator[Any]:
+def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
         if CI:
             pytest.fail(f"CI=true and there is no Chromium at {CHROMIUM}")
@@ -113,7 +117,9 @@ def wait_for_body(fake_twilio: Any, after: int, needle: str) -> str:
     raise AssertionError(f"no message with {needle!r} reached the fake Twilio: {bodies}")
 
 
-def test_an_agent_takes_over_replies_and_hands_back(browser, server, fake_twilio, artifacts):  # type: ignore[no-untyped-def]
+def test_an_agent_takes_over_replies_and_hands_back(
+        browser: Browser, server: tuple[str, Runtime], fake_twilio: FakeTwilio,
+        artifacts: Path) -> None:
     from playwright.sync_api import expect
 
     base, rt = server

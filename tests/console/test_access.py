@@ -6,10 +6,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
 from bot.models import Agent, AuditEntry, Conversation, utcnow
+from bot.runtime import Runtime
 from tests.console.conftest import PASSWORD, Account, csrf_token, sign_in
+from tests.fakes.twilio import FakeTwilio
 from tests.support import post_twilio, run_jobs, twilio_form
 
 SHOPPER = "whatsapp:+5511987654321"
@@ -47,7 +51,8 @@ def console_routes(app: Any) -> list[tuple[str, str]]:
     return found
 
 
-def test_every_console_route_without_a_session_redirects_to_login(app, client):  # type: ignore[no-untyped-def]
+def test_every_console_route_without_a_session_redirects_to_login(
+        app: Flask, client: FlaskClient) -> None:
     routes = console_routes(app)
     # The gate must cover the whole console, not the few routes a test remembers.
     assert len(routes) >= 15, routes
@@ -57,7 +62,8 @@ def test_every_console_route_without_a_session_redirects_to_login(app, client): 
         assert response.headers["Location"].startswith("/console/login"), (method, url)
 
 
-def test_the_simulator_needs_a_console_login_when_redis_is_set(client, agent):  # type: ignore[no-untyped-def]
+def test_the_simulator_needs_a_console_login_when_redis_is_set(
+        client: FlaskClient, agent: Account) -> None:
     assert client.get("/").status_code == 302
     response = client.post("/simulator/api/messages", json={"address": SHOPPER, "text": "hi"})
     assert response.status_code == 401
@@ -66,7 +72,8 @@ def test_the_simulator_needs_a_console_login_when_redis_is_set(client, agent):  
     assert client.get("/").status_code == 200
 
 
-def test_a_right_password_signs_in_and_is_audited(rt, client, agent):  # type: ignore[no-untyped-def]
+def test_a_right_password_signs_in_and_is_audited(
+        rt: Runtime, client: FlaskClient, agent: Account) -> None:
     sign_in(client, agent)
     page = client.get("/console/")
     assert page.status_code == 200
@@ -75,7 +82,8 @@ def test_a_right_password_signs_in_and_is_audited(rt, client, agent):  # type: i
     assert audit_actions(rt) == ["login"]
 
 
-def test_session_cookie_is_httponly_lax_and_secure_over_https(client, agent):  # type: ignore[no-untyped-def]
+def test_session_cookie_is_httponly_lax_and_secure_over_https(
+        client: FlaskClient, agent: Account) -> None:
     response = client.post("/console/login", data={
         "email": agent.email, "password": PASSWORD, "csrf_token": csrf_token(client)})
     cookie = response.headers["Set-Cookie"]
@@ -84,7 +92,8 @@ def test_session_cookie_is_httponly_lax_and_secure_over_https(client, agent):  #
     assert "Secure" in cookie  # PUBLIC_BASE_URL is https in the tests
 
 
-def test_wrong_password_and_unknown_email_get_the_same_answer(rt, client, agent):  # type: ignore[no-untyped-def]
+def test_wrong_password_and_unknown_email_get_the_same_answer(
+        rt: Runtime, client: FlaskClient, agent: Account) -> None:
     token = csrf_token(client)
     wrong = client.post("/console/login", data={
         "email": agent.email, "password": "not the password", "csrf_token": token})
@@ -97,7 +106,8 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(rt, client, agent)
     assert audit_actions(rt) == ["login_failed", "login_failed"]
 
 
-def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(rt, client, agent):  # type: ignore[no-untyped-def]
+def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(
+        rt: Runtime, client: FlaskClient, agent: Account) -> None:
     token = csrf_token(client)
     statuses = [client.post("/console/login", data={
         "email": agent.email, "password": f"guess number {n}", "csrf_token": token}).status_code
@@ -115,7 +125,8 @@ def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(rt, cl
     sign_in(client, agent)
 
 
-def test_logout_ends_the_session_even_for_a_copied_cookie(client, agent):  # type: ignore[no-untyped-def]
+def test_logout_ends_the_session_even_for_a_copied_cookie(
+        client: FlaskClient, agent: Account) -> None:
     token = sign_in(client, agent)
     copied = client.get_cookie("session")
     assert copied is not None
@@ -127,7 +138,8 @@ def test_logout_ends_the_session_even_for_a_copied_cookie(client, agent):  # typ
     assert response.headers["Location"].startswith("/console/login")
 
 
-def test_login_goes_back_to_the_page_asked_for_but_never_to_another_site(client, agent):  # type: ignore[no-untyped-def]
+def test_login_goes_back_to_the_page_asked_for_but_never_to_another_site(
+        client: FlaskClient, agent: Account) -> None:
     for target, expected in (("/console/admin/canned", "/console/admin/canned"),
                              ("//evil.example/x", "/console/"),
                              ("https://evil.example/", "/console/")):
@@ -138,7 +150,8 @@ def test_login_goes_back_to_the_page_asked_for_but_never_to_another_site(client,
         assert response.headers["Location"] == expected
 
 
-def test_an_agent_cannot_reach_admin_pages(rt, client, fake_twilio, agent):  # type: ignore[no-untyped-def]
+def test_an_agent_cannot_reach_admin_pages(
+        rt: Runtime, client: FlaskClient, fake_twilio: FakeTwilio, agent: Account) -> None:
     conv_id = waiting_conversation(rt, client, fake_twilio)
     token = sign_in(client, agent)
     assert client.get("/console/admin/dashboard").status_code == 403
@@ -155,14 +168,14 @@ def test_an_agent_cannot_reach_admin_pages(rt, client, fake_twilio, agent):  # t
     assert "/console/admin/dashboard" not in page
 
 
-def test_an_admin_reaches_admin_pages(client, admin):  # type: ignore[no-untyped-def]
+def test_an_admin_reaches_admin_pages(client: FlaskClient, admin: Account) -> None:
     sign_in(client, admin)
     assert client.get("/console/admin/dashboard").status_code == 200
     assert client.get("/console/admin/canned").status_code == 200
 
 
-def test_posts_without_the_csrf_token_are_refused_and_change_nothing(rt, client, fake_twilio,
-                                                                   agent):  # type: ignore[no-untyped-def]
+def test_posts_without_the_csrf_token_are_refused_and_change_nothing(
+        rt: Runtime, client: FlaskClient, fake_twilio: FakeTwilio, agent: Account) -> None:
     conv_id = waiting_conversation(rt, client, fake_twilio)
     sign_in(client, agent)
     for data in ({}, {"csrf_token": "forged"}):
@@ -176,7 +189,7 @@ def test_posts_without_the_csrf_token_are_refused_and_change_nothing(rt, client,
     assert client.get("/console/").status_code == 200  # still signed in
 
 
-def test_a_login_without_the_csrf_token_is_refused(client, agent: Account):  # type: ignore[no-untyped-def]
+def test_a_login_without_the_csrf_token_is_refused(client: FlaskClient, agent: Account) -> None:
     response = client.post("/console/login", data={"email": agent.email, "password": PASSWORD})
     assert response.status_code == 400
     assert client.get("/console/").status_code == 302

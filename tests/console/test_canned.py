@@ -6,10 +6,13 @@ import html as htmllib
 from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from bot.models import CannedReply, Conversation
-from tests.console.conftest import sign_in
+from bot.runtime import Runtime
+from tests.console.conftest import Account, sign_in
+from tests.fakes.twilio import FakeTwilio
 from tests.support import post_twilio, run_jobs, twilio_form
 
 
@@ -26,7 +29,8 @@ def conversation_page(rt: Any, client: Any, fake_twilio: Any, frm: str, text: st
     return htmllib.unescape(client.get(f"/console/conversations/{conv_id}").get_data(as_text=True))
 
 
-def test_canned_replies_come_in_the_shoppers_language(rt, client, fake_twilio, agent):  # type: ignore[no-untyped-def]
+def test_canned_replies_come_in_the_shoppers_language(
+        rt: Runtime, client: FlaskClient, fake_twilio: FakeTwilio, agent: Account) -> None:
     sign_in(client, agent)
     pt = conversation_page(rt, client, fake_twilio, "whatsapp:+5511987654321",
                            "quero falar com uma pessoa")
@@ -36,7 +40,8 @@ def test_canned_replies_come_in_the_shoppers_language(rt, client, fake_twilio, a
     assert 'data-canned="¿Me envías tu número de pedido, por favor?"' in es
 
 
-def test_an_admin_edits_one_language_and_keeps_the_rest(rt, client, fake_twilio, admin):  # type: ignore[no-untyped-def]
+def test_an_admin_edits_one_language_and_keeps_the_rest(
+        rt: Runtime, client: FlaskClient, fake_twilio: FakeTwilio, admin: Account) -> None:
     token = sign_in(client, admin)
     page = client.get("/console/admin/canned?locale=es").get_data(as_text=True)
     assert "Dame un momento" in htmllib.unescape(page)
@@ -69,7 +74,9 @@ def test_an_admin_edits_one_language_and_keeps_the_rest(rt, client, fake_twilio,
     ({"locale": "es", "id": "999", "title": "t", "body": "b"}, 404),
     ({"locale": "es", "default": "99", "title": "t", "body": "b"}, 404),
 ])
-def test_bad_edits_are_refused_and_change_nothing(rt, client, admin, form, status):  # type: ignore[no-untyped-def]
+def test_bad_edits_are_refused_and_change_nothing(
+        rt: Runtime, client: FlaskClient, admin: Account, form: dict[str, str],
+        status: int) -> None:
     token = sign_in(client, admin)
     assert client.post("/console/admin/canned", data={"csrf_token": token, **form}
                        ).status_code == status
@@ -77,7 +84,8 @@ def test_bad_edits_are_refused_and_change_nothing(rt, client, admin, form, statu
         assert s.scalars(select(CannedReply)).all() == []
 
 
-def test_two_replies_of_one_language_cannot_share_a_title(rt, client, admin):  # type: ignore[no-untyped-def]
+def test_two_replies_of_one_language_cannot_share_a_title(
+        rt: Runtime, client: FlaskClient, admin: Account) -> None:
     token = sign_in(client, admin)
     with rt.db.session() as s:
         assert s.scalars(select(CannedReply)).all() == []

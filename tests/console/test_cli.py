@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -12,6 +13,9 @@ from sqlalchemy import select
 from bot.cli import main
 from bot.console.accounts import check_password
 from bot.models import Agent, AuditEntry
+from bot.runtime import Runtime
+
+Souk = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
@@ -20,7 +24,7 @@ def database_url(sqlite_url: str) -> str:
 
 
 @pytest.fixture
-def souk(env: dict[str, str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def souk(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Souk:
     """Run `souk ARGS` with `stdin` piped in; (exit code, stdout, stderr)."""
     for key, value in env.items():
         monkeypatch.setenv(key, value)
@@ -44,7 +48,7 @@ def agents(rt: Any) -> list[Agent]:
         return list(s.scalars(select(Agent)))
 
 
-def test_creates_an_account_with_an_argon2_hash(rt, souk):  # type: ignore[no-untyped-def]
+def test_creates_an_account_with_an_argon2_hash(rt: Runtime, souk: Souk) -> None:
     code, out, err = souk(["agent", "create", "Ana@Shop.example", "--role", "admin",
                            "--name", "Ana"], "a long passphrase\n")
     assert (code, out, err) == (0, "created admin ana@shop.example\n", "")
@@ -57,7 +61,7 @@ def test_creates_an_account_with_an_argon2_hash(rt, souk):  # type: ignore[no-un
         assert s.scalar(select(AuditEntry.action)) == "agent_create"
 
 
-def test_the_role_defaults_to_agent(rt, souk):  # type: ignore[no-untyped-def]
+def test_the_role_defaults_to_agent(rt: Runtime, souk: Souk) -> None:
     assert souk(["agent", "create", "bo@shop.example"], "another passphrase")[0] == 0
     assert [a.role for a in agents(rt)] == ["agent"]
 
@@ -67,28 +71,30 @@ def test_the_role_defaults_to_agent(rt, souk):  # type: ignore[no-untyped-def]
     (["agent", "create", "ana@shop.example"], "short\n", "at least 10 characters"),
     (["agent", "create", "ana@shop.example"], "", "at least 10 characters"),
 ])
-def test_bad_input_exits_2_with_one_line_and_stores_nothing(rt, souk, args, stdin, problem):  # type: ignore[no-untyped-def]
+def test_bad_input_exits_2_with_one_line_and_stores_nothing(
+        rt: Runtime, souk: Souk, args: list[str], stdin: str, problem: str) -> None:
     code, out, err = souk(args, stdin)
     assert code == 2
     assert problem in err and err.count("\n") == 1 and "Traceback" not in err
     assert agents(rt) == []
 
 
-def test_a_second_account_for_one_email_is_refused(rt, souk):  # type: ignore[no-untyped-def]
+def test_a_second_account_for_one_email_is_refused(rt: Runtime, souk: Souk) -> None:
     assert souk(["agent", "create", "ana@shop.example"], "a long passphrase\n")[0] == 0
     code, _, err = souk(["agent", "create", "ANA@shop.example"], "another passphrase\n")
     assert code == 2 and "exists already" in err
     assert len(agents(rt)) == 1
 
 
-def test_usage_errors_and_help(souk):  # type: ignore[no-untyped-def]
+def test_usage_errors_and_help(souk: Souk) -> None:
     assert souk(["agent", "create", "a@b.example", "--role", "owner"])[0] == 2
     assert souk(["agent", "create"])[0] == 2
     code, out, _ = souk(["agent", "create", "--help"])
     assert code == 0 and "password" in out and "--role" in out
 
 
-def test_the_demo_shop_comes_with_an_admin_whose_password_is_shown_once(rt, souk):  # type: ignore[no-untyped-def]
+def test_the_demo_shop_comes_with_an_admin_whose_password_is_shown_once(
+        rt: Runtime, souk: Souk) -> None:
     code, out, _ = souk(["demo"])
     assert code == 0
     line = next(x for x in out.splitlines() if x.startswith("console:"))

@@ -7,11 +7,14 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from bot.console.dashboard import figures
 from bot.models import Conversation, Customer, Handoff, Order, Payment, utcnow
-from tests.console.conftest import sign_in
+from bot.runtime import Runtime
+from tests.console.conftest import Account, sign_in
+from tests.fakes.twilio import FakeTwilio
 from tests.support import post_twilio, run_jobs, twilio_form
 
 ANA = "whatsapp:+5511987654321"
@@ -30,7 +33,7 @@ def kpi(html: str, name: str) -> str:
 
 
 def test_the_dashboard_counts_conversations_takeovers_links_and_csat(
-        rt, client, fake_twilio, admin):  # type: ignore[no-untyped-def]
+        rt: Runtime, client: FlaskClient, fake_twilio: FakeTwilio, admin: Account) -> None:
     says(rt, client, fake_twilio, ANA, "quero falar com uma pessoa")
     says(rt, client, fake_twilio, BEN, "oi")
     token = sign_in(client, admin)
@@ -74,7 +77,7 @@ def test_the_dashboard_counts_conversations_takeovers_links_and_csat(
     assert f.charts[2].values[-1] == 2 and f.charts[2].second == [0] * 29 + [1]
 
 
-def test_csat_counts_the_share_of_fours_and_fives(rt, admin):  # type: ignore[no-untyped-def]
+def test_csat_counts_the_share_of_fours_and_fives(rt: Runtime, admin: Account) -> None:
     now = utcnow()
     with rt.db.session() as s:
         customer = Customer()
@@ -91,7 +94,7 @@ def test_csat_counts_the_share_of_fours_and_fives(rt, admin):  # type: ignore[no
     assert (f.csat, f.ratings, f.takeovers) == (50.0, 4, 0)
 
 
-def test_an_empty_shop_shows_dashes_not_errors(client, admin):  # type: ignore[no-untyped-def]
+def test_an_empty_shop_shows_dashes_not_errors(client: FlaskClient, admin: Account) -> None:
     sign_in(client, admin)
     html = client.get("/console/admin/dashboard?days=90").get_data(as_text=True)
     assert kpi(html, "conversations") == "0"
@@ -99,7 +102,7 @@ def test_an_empty_shop_shows_dashes_not_errors(client, admin):  # type: ignore[n
     assert kpi(html, "csat") == "—"
 
 
-def test_an_unknown_period_is_refused(client, admin):  # type: ignore[no-untyped-def]
+def test_an_unknown_period_is_refused(client: FlaskClient, admin: Account) -> None:
     sign_in(client, admin)
     for days in ("3", "abc", "-7"):
         assert client.get(f"/console/admin/dashboard?days={days}").status_code == 400

@@ -10,6 +10,7 @@ import pytest
 
 from bot.console import hours, live
 from bot.models import Conversation, Customer, Handoff
+from bot.runtime import Runtime
 from bot.shop import load_shop
 from tests.console.conftest import make_account
 from tests.console.shops import shop_file
@@ -53,7 +54,8 @@ def test_waits_are_told_in_round_figures(minutes: float, told: int) -> None:
     assert hours.round_up(minutes) == told
 
 
-def test_the_wait_grows_with_the_queue_and_shrinks_with_agents(rt, password_hash, tmp_path):  # type: ignore[no-untyped-def]
+def test_the_wait_grows_with_the_queue_and_shrinks_with_agents(
+        rt: Runtime, password_hash: str, tmp_path: Path) -> None:
     now = datetime.now(UTC)
     rt.shop = load_shop(shop_file(tmp_path, local_hour=12))
     with rt.db.session() as s:
@@ -82,7 +84,7 @@ def test_the_wait_grows_with_the_queue_and_shrinks_with_agents(rt, password_hash
     assert two_agents["agent_eta_minutes"] == 30
 
 
-def test_outside_the_hours_the_facts_say_when_it_opens(rt, tmp_path):  # type: ignore[no-untyped-def]
+def test_outside_the_hours_the_facts_say_when_it_opens(rt: Runtime, tmp_path: Path) -> None:
     rt.shop = load_shop(shop_file(tmp_path, local_hour=3, open_at="09:00", close_at="18:00"))
     with rt.db.session() as s:
         facts = hours.agent_facts(s, rt, "es", datetime.now(UTC))

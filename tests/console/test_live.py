@@ -7,11 +7,15 @@ import time
 from typing import Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from bot.console import live
 from bot.models import Conversation
-from tests.console.conftest import make_account, sign_in
+from bot.runtime import Runtime
+from tests.console.conftest import Account, make_account, sign_in
+from tests.fakes.twilio import FakeTwilio
 from tests.support import post_twilio, run_jobs, twilio_form
 
 SHOPPER = "whatsapp:+5511987654321"
@@ -35,7 +39,8 @@ def heard(pubsub: Any, seconds: float = 2.0) -> list[dict[str, Any]]:
     return events
 
 
-def test_inbound_status_and_sent_messages_are_published(rt, client, fake_twilio):  # type: ignore[no-untyped-def]
+def test_inbound_status_and_sent_messages_are_published(
+        rt: Runtime, client: FlaskClient, fake_twilio: FakeTwilio) -> None:
     pubsub = rt.redis.pubsub(ignore_subscribe_messages=True)
     pubsub.subscribe(live.CHANNEL)
     post_twilio(client, fake_twilio.auth_token, twilio_form(SHOPPER, "quero falar com uma pessoa"))
@@ -58,7 +63,8 @@ def read_until(chunks: Any, wanted: str, limit: int = 20) -> str:
     raise AssertionError(f"{wanted!r} never came; got {seen!r}")
 
 
-def test_the_event_stream_passes_events_and_tells_who_is_viewing(rt, client, agent):  # type: ignore[no-untyped-def]
+def test_the_event_stream_passes_events_and_tells_who_is_viewing(
+        rt: Runtime, client: FlaskClient, agent: Account) -> None:
     sign_in(client, agent)
     response = client.get("/console/events?conversation=7", buffered=False)
     assert response.mimetype == "text/event-stream"
@@ -72,7 +78,7 @@ def test_the_event_stream_passes_events_and_tells_who_is_viewing(rt, client, age
     assert live.viewers(rt, 7) == set()
 
 
-def test_a_full_process_turns_streams_away_with_a_retry(rt, agent):  # type: ignore[no-untyped-def]
+def test_a_full_process_turns_streams_away_with_a_retry(rt: Runtime, agent: Account) -> None:
     streams = [live.stream(rt, agent.id, None, seconds=5) for _ in range(live.MAX_STREAMS)]
     try:
         for stream in streams:
@@ -89,7 +95,7 @@ def test_a_full_process_turns_streams_away_with_a_retry(rt, agent):  # type: ign
     again.close()
 
 
-def test_old_heartbeats_do_not_count_as_online(rt, agent):  # type: ignore[no-untyped-def]
+def test_old_heartbeats_do_not_count_as_online(rt: Runtime, agent: Account) -> None:
     live.touch(rt, agent.id, 3, now=time.time() - live.PRESENCE_TTL - 1)
     assert live.online(rt) == set() and live.viewers(rt, 3) == set()
     live.touch(rt, agent.id, 3)
@@ -97,7 +103,8 @@ def test_old_heartbeats_do_not_count_as_online(rt, agent):  # type: ignore[no-un
 
 
 def test_opening_the_console_hands_waiting_conversations_out_in_turn(
-        rt, app, client, fake_twilio, password_hash):  # type: ignore[no-untyped-def]
+        rt: Runtime, app: Flask, client: FlaskClient, fake_twilio: FakeTwilio,
+        password_hash: str) -> None:
     for n in range(3):
         post_twilio(client, fake_twilio.auth_token,
                     twilio_form(f"whatsapp:+551198765430{n}", "quero falar com uma pessoa"))
@@ -117,8 +124,9 @@ def test_opening_the_console_hands_waiting_conversations_out_in_turn(
     assert assigned == [ana.id, bo.id, ana.id]
 
 
-def test_an_agent_sees_who_else_is_viewing_a_conversation(rt, client, fake_twilio, agent,
-                                                         password_hash):  # type: ignore[no-untyped-def]
+def test_an_agent_sees_who_else_is_viewing_a_conversation(
+        rt: Runtime, client: FlaskClient, fake_twilio: FakeTwilio, agent: Account,
+        password_hash: str) -> None:
     post_twilio(client, fake_twilio.auth_token, twilio_form(SHOPPER, "oi"))
     run_jobs(rt)
     with rt.db.session() as s:
@@ -132,7 +140,8 @@ def test_an_agent_sees_who_else_is_viewing_a_conversation(rt, client, fake_twili
     assert "Also viewing: Bo" in page
 
 
-def test_an_away_agent_gets_no_new_conversations(rt, client, fake_twilio, agent):  # type: ignore[no-untyped-def]
+def test_an_away_agent_gets_no_new_conversations(
+        rt: Runtime, client: FlaskClient, fake_twilio: FakeTwilio, agent: Account) -> None:
     token = sign_in(client, agent)
     live.touch(rt, agent.id)
     assert client.post("/console/availability", data={
