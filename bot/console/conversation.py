@@ -71,7 +71,8 @@ def _live_context(s: Session, conv: Conversation) -> dict[str, Any]:
     }
 
 
-def _page(conversation_id: int, error: str | None = None, status: int = 200) -> ResponseReturnValue:
+def _page(conversation_id: int, error: str | None = None,
+          status: int = 200) -> ResponseReturnValue:
     rt = current_runtime()
     agent = me()
     with rt.db.session() as s:

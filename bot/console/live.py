@@ -10,8 +10,9 @@ its stream (re)connects.
 A stream holds a web thread while it is open, so one process serves at most
 MAX_STREAMS of them and ends each after STREAM_SECONDS; the browser reconnects on
 its own after RETRY_MS. A closed page is noticed at the next write, so an idle
-stream writes a keep-alive comment every KEEPALIVE seconds. A page turned away because the process is full reconnects
-the same way, which makes it poll instead of stream: slower, never stuck.
+stream writes a keep-alive comment every KEEPALIVE seconds. A page turned away
+because the process is full reconnects the same way, which makes it poll instead
+of stream: slower, never stuck.
 
 Presence lives in Redis sorted sets scored by each agent's last heartbeat: who has
 a console page open (ONLINE, what round-robin assignment reads) and who is viewing
