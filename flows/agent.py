@@ -37,6 +37,7 @@ class RecordRating(Action):
 
 
 def wants_rating(ctx: Context, event: Event) -> bool:
+    """The agent asked for the shopper's rating when giving the conversation back."""
     return bool(event.entities.get("rating"))
 
 
@@ -50,26 +51,31 @@ def score(event: Event) -> int | None:
 
 
 def rated(ctx: Context, event: Event) -> bool:
+    """The shopper chose a score."""
     return score(event) is not None
 
 
 def rated_low(ctx: Context, event: Event) -> bool:
+    """The shopper chose a score of LOW or less."""
     value = score(event)
     return value is not None and value <= LOW
 
 
 def ask_rating(ctx: Context, event: Event) -> Iterable[Action]:
+    """Ask how the help was, with a button (or a number) per score."""
     yield Say(N_("Thanks for talking with us! How would you rate the help you got today?"),
               {}, RATINGS)
 
 
 def record(ctx: Context, event: Event) -> Iterable[Action]:
+    """Keep the score chosen."""
     value = score(event)
     if value is not None:
         yield RecordRating(value)
 
 
 def follow_up(ctx: Context, event: Event) -> Iterable[Action]:
+    """Apologise and ask for a person again: a low score deserves one."""
     yield Say(N_("I'm sorry we let you down."))
     yield RequestAgent("low_rating")
     yield waiting_message(ctx.facts)

@@ -54,6 +54,7 @@ class Filters:
         return cls(channel, locale, status, q)
 
     def query(self) -> dict[str, str]:
+        """The filters set, as query-string arguments (for links and live refreshes)."""
         return {k: v for k, v in (("channel", self.channel), ("locale", self.locale),
                                   ("status", self.status), ("q", self.q)) if v}
 

@@ -29,6 +29,8 @@ class ConsentLine:
 
 @dataclass(frozen=True, slots=True)
 class OrderLine:
+    """One of the shopper's recent orders."""
+
     number: str
     status: str
     total: str
@@ -37,6 +39,8 @@ class OrderLine:
 
 @dataclass(frozen=True, slots=True)
 class CartLine:
+    """One line of the shopper's cart."""
+
     title: str
     options: str
     quantity: int
