@@ -31,8 +31,18 @@ import importlib
 from flask import Blueprint, Flask, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter, Map
 
 bp = Blueprint("console", __name__, url_prefix="/console")
+
+
+class RowId(IntegerConverter):
+    """A row id in a URL: a number too large for the database is a 404, not a crash."""
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, min=1, max=2**63 - 1)
+
+
 csrf = CSRFProtect()
 
 VIEWS = ("auth", "templating", "inbox", "conversation", "dashboard", "canned", "events")
@@ -53,6 +63,7 @@ def init_app(app: Flask) -> None:
         WTF_CSRF_TIME_LIMIT=None,
     )
     csrf.init_app(app)
+    app.url_map.converters["id"] = RowId
     for name in VIEWS:
         importlib.import_module(f"bot.console.{name}")
     app.register_blueprint(bp)

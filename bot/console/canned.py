@@ -130,7 +130,7 @@ def canned_save() -> ResponseReturnValue:
     return redirect(url_for("console.canned", locale=locale))
 
 
-@bp.post("/admin/canned/<int:reply_id>/delete")
+@bp.post("/admin/canned/<id:reply_id>/delete")
 @admin_required
 def canned_delete(reply_id: int) -> ResponseReturnValue:
     """Remove a canned reply."""

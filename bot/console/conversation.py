@@ -99,13 +99,13 @@ def _page(conversation_id: int, error: str | None = None,
                         status=status)
 
 
-@bp.get("/conversations/<int:conversation_id>")
+@bp.get("/conversations/<id:conversation_id>")
 def conversation(conversation_id: int) -> ResponseReturnValue:
     """The conversation page."""
     return _page(conversation_id)
 
 
-@bp.get("/conversations/<int:conversation_id>/live")
+@bp.get("/conversations/<id:conversation_id>/live")
 def conversation_live(conversation_id: int) -> str:
     """The page's live part alone (state, viewers, transcript), swapped in on events."""
     with current_runtime().db.session() as s:
@@ -123,7 +123,7 @@ def _refused(conversation_id: int, exc: InputError) -> ResponseReturnValue:
     return _page(conversation_id, str(exc), 409 if isinstance(exc, Conflict) else 400)
 
 
-@bp.post("/conversations/<int:conversation_id>/takeover")
+@bp.post("/conversations/<id:conversation_id>/takeover")
 def take_over(conversation_id: int) -> ResponseReturnValue:
     """Hold the conversation: the bot falls silent and the agent answers."""
     rt = current_runtime()
@@ -150,20 +150,20 @@ def _give_back(conversation_id: int, how: GiveBack) -> ResponseReturnValue:
     return redirect(url_for("console.inbox"))
 
 
-@bp.post("/conversations/<int:conversation_id>/handback")
+@bp.post("/conversations/<id:conversation_id>/handback")
 def hand_back(conversation_id: int) -> ResponseReturnValue:
     """Give the conversation back to the bot; the shopper is back at the menu."""
     return _give_back(conversation_id, GiveBack())
 
 
-@bp.post("/conversations/<int:conversation_id>/resolve")
+@bp.post("/conversations/<id:conversation_id>/resolve")
 def resolve(conversation_id: int) -> ResponseReturnValue:
     """Close the takeover as done; the bot may ask the shopper for a rating."""
     ask = request.form.get("ask_rating") == "1"
     return _give_back(conversation_id, GiveBack(resolved=True, ask_rating=ask))
 
 
-@bp.post("/conversations/<int:conversation_id>/reply")
+@bp.post("/conversations/<id:conversation_id>/reply")
 def reply(conversation_id: int) -> ResponseReturnValue:
     """Send the agent's reply (text, or a template) on the shopper's channel."""
     form = request.form
@@ -179,7 +179,7 @@ def reply(conversation_id: int) -> ResponseReturnValue:
     return _done(conversation_id)
 
 
-@bp.post("/conversations/<int:conversation_id>/notes")
+@bp.post("/conversations/<id:conversation_id>/notes")
 def add_note(conversation_id: int) -> ResponseReturnValue:
     """Add an internal note: agents see it, the shopper never does."""
     body = request.form.get("body", "").strip()
@@ -193,7 +193,7 @@ def add_note(conversation_id: int) -> ResponseReturnValue:
     return _done(conversation_id)
 
 
-@bp.post("/conversations/<int:conversation_id>/reveal")
+@bp.post("/conversations/<id:conversation_id>/reveal")
 @admin_required
 def reveal(conversation_id: int) -> ResponseReturnValue:
     """The full address behind the mask, for an admin; written to the audit log."""

@@ -45,7 +45,7 @@ def console_routes(app: Any) -> list[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/console") or rule.endpoint == "console.login":
             continue
-        url = rule.rule.replace("<int:conversation_id>", "1").replace("<int:reply_id>", "1")
+        url = rule.rule.replace("<id:conversation_id>", "1").replace("<id:reply_id>", "1")
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             found.append((method, url))
     return found

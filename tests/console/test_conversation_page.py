@@ -74,6 +74,7 @@ def test_bad_filters_are_refused_with_400(client: FlaskClient, agent: Account) -
         response = client.get("/console/?" + query)
         assert response.status_code == 400, query
     assert client.get("/console/conversations/999").status_code == 404
+    assert client.get("/console/conversations/99999999999999999999").status_code == 404
     assert client.get("/console/events?conversation=abc").status_code == 400
 
 
