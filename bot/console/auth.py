@@ -89,7 +89,8 @@ def end_session() -> None:
 
 def _safe_next(target: str | None) -> str:
     """Where to go after login: a path on this site only, never another host."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+    if (target and target.startswith("/") and not target.startswith(("//", "/\\"))
+            and target.isprintable() and " " not in target):
         return target
     return url_for("console.inbox")
 

@@ -142,7 +142,9 @@ def test_login_goes_back_to_the_page_asked_for_but_never_to_another_site(
         client: FlaskClient, agent: Account) -> None:
     for target, expected in (("/console/admin/canned", "/console/admin/canned"),
                              ("//evil.example/x", "/console/"),
-                             ("https://evil.example/", "/console/")):
+                             ("https://evil.example/", "/console/"),
+                             ("/\\evil.example", "/console/"),
+                             ("/console/\r\nSet-Cookie: a=b", "/console/")):
         client.delete_cookie("session")
         response = client.post("/console/login", data={
             "email": agent.email, "password": PASSWORD, "next": target,
