@@ -1,4 +1,4 @@
-"""The Flask app factory: webhooks, simulator, health, the agent console; API and checkout."""
+"""The Flask app factory: webhooks, simulator, health; console, API and checkout later."""
 
 from __future__ import annotations
 
