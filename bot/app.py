@@ -37,6 +37,9 @@ def create_app(settings: Settings | None = None, rt: Runtime | None = None) -> F
     from bot import api
 
     api.init_app(app)
+    from bot import console
+
+    console.init_app(app)
     if rt.settings.enable_simulator:
         from bot.simulator import bp as simulator_bp
 

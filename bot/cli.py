@@ -111,6 +111,27 @@ def cmd_apikey_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_agent_create(args: argparse.Namespace) -> int:
+    """Create a console account; the password comes from stdin (asked twice at a terminal)."""
+    import getpass
+
+    from bot.console.accounts import create_agent
+    from bot.db import Database
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != password:
+            raise UsageError("the passwords differ")
+    else:
+        # One line: `printf '%s\n' "$PASSWORD" | souk agent create ...` or a file.
+        password = sys.stdin.readline().rstrip("\r\n")
+    settings = _settings()
+    agent = create_agent(Database(settings.database_url), args.email, password, args.role,
+                         args.name)
+    print(f"created {agent.role} {agent.email}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="souk",
@@ -145,6 +166,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_db_upgrade)
 
     add("demo", cmd_demo, "load the demo shop (idempotent)")
+
+    agent = sub.add_parser("agent", help="console accounts", description="console accounts")
+    agent_sub = agent.add_subparsers(dest="agent_command", metavar="COMMAND")
+    agent_sub.required = True
+    p = agent_sub.add_parser("create", help="create a console account (password read from stdin)",
+                             description="create a console account for an agent or an admin; "
+                                         "the password (10 characters or more) is read from "
+                                         "stdin, asked twice at a terminal")
+    p.add_argument("email", metavar="EMAIL", help="the agent's email, used to sign in")
+    p.add_argument("--role", choices=("agent", "admin"), default="agent",
+                   help="admins also see the dashboard, edit canned replies and may reveal "
+                        "addresses (default: agent)")
+    p.add_argument("--name", help="the name other agents see (default: none)")
+    p.set_defaults(func=cmd_agent_create)
 
     from bot.api import SCOPES
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bot.console.accounts import ensure_demo_agent
 from bot.migrate import upgrade
 from bot.runtime import Runtime
 
@@ -13,3 +14,4 @@ def load_demo(rt: Runtime) -> Iterator[str]:
     upgrade(rt.settings.database_url)
     yield "database is up to date"
     yield f"shop: {rt.shop.name} ({rt.settings.shop_config})"
+    yield ensure_demo_agent(rt.db)

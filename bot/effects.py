@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from bot.models import ConsentEvent, Conversation, ConversationStatus
+from bot.models import ConsentEvent, Conversation
 from channels.base import Outgoing
 from flows.types import Action, CancelAgent, OptIn, OptOut, RequestAgent, SetLocale
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 # Modules whose import registers more handlers (features add theirs here).
-PLUGINS: tuple[str, ...] = ()
+PLUGINS: tuple[str, ...] = ("bot.console.plugin",)
 
 
 @dataclass
@@ -81,17 +81,17 @@ def _set_locale(s: Session, conv: Conversation, action: SetLocale, ctx: EffectCo
 @handles(RequestAgent)
 def _request_agent(s: Session, conv: Conversation, action: RequestAgent,
                    ctx: EffectContext) -> None:
-    if conv.status == ConversationStatus.BOT.value:
-        conv.status = ConversationStatus.WAITING.value
-        conv.waiting_since = ctx.now
+    from bot.console.takeover import request_agent  # not at the top: it imports this module
+
+    request_agent(s, conv, action.reason, now=ctx.now)
 
 
 @handles(CancelAgent)
 def _cancel_agent(s: Session, conv: Conversation, action: CancelAgent,
                   ctx: EffectContext) -> None:
-    if conv.status == ConversationStatus.WAITING.value:
-        conv.status = ConversationStatus.BOT.value
-        conv.waiting_since = None
+    from bot.console.takeover import cancel_request  # not at the top: it imports this module
+
+    cancel_request(s, conv, now=ctx.now)
 
 
 @handles(OptOut)

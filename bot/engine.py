@@ -42,6 +42,9 @@ class Incoming:
     text: str
     payload: str | None = None
     kind: str = "text"
+    # An event that does not come from the shopper's words (the console handing the
+    # conversation back): taken as it is, never through understanding.
+    event: Event | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +117,7 @@ def handle(
     if reason == "detected" and chosen and current and locale != current:
         # A language the shopper picked stays until they pick another.
         locale, reason = i18n.negotiate(current) or locale, "chosen"
-    event = nlu.understand(msg.text, msg.payload, [tuple(o) for o in hot.options])
+    event = msg.event or nlu.understand(msg.text, msg.payload, [tuple(o) for o in hot.options])
     state = hot.state
     if conv.status == "waiting":
         state = WAITING_HUMAN

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 
 import redis
@@ -16,6 +18,7 @@ from rq import Queue
 
 from bot.config import Settings
 from bot.db import Database
+from bot.models import utcnow
 from bot.shop import Shop, load_shop
 from bot.state import StateStore
 from channels.base import Channel
@@ -59,6 +62,12 @@ class Runtime:
     redis: redis.Redis
     shop: Shop
     channels: dict[str, Channel] = field(default_factory=dict)
+    # What time it is for decisions that depend on it (opening hours, quiet hours);
+    # tests replace it to make those decisions reproducible.
+    clock: Callable[[], datetime] = utcnow
+
+    def now(self) -> datetime:
+        return self.clock()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:

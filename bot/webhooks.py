@@ -13,6 +13,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from bot import inbox
 from bot.app import current_runtime
+from bot.console import live
 from bot.delivery import record_status
 from bot.errors import NotConfigured, WebhookError
 from channels.base import Channel, HttpRequest, Inbound
@@ -59,6 +60,7 @@ def accept(messages: list[Inbound], provider: str) -> None:
     for stored in inbox.store(rt.db, messages):
         if stored.new:
             enqueue_process(rt, stored.conversation_id)
+            live.publish(rt, "inbound", stored.conversation_id)
 
 
 def _channel(name: str) -> Channel:

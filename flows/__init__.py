@@ -7,7 +7,7 @@ when this package is imported.
 
 from __future__ import annotations
 
-from flows import consent, fallback, handoff, help, language, menu, shop
+from flows import agent, consent, fallback, handoff, help, language, menu, shop
 from flows.machine import T, check
 
 START = menu.MENU
@@ -15,6 +15,7 @@ START = menu.MENU
 TABLE: tuple[T, ...] = (
     *consent.TABLE,
     *help.TABLE,
+    *agent.TABLE,
     *handoff.TABLE,
     *language.TABLE,
     *menu.TABLE,
@@ -27,6 +28,7 @@ STATES: tuple[str, ...] = (
     *handoff.STATES,
     *language.STATES,
     *shop.STATES,
+    *agent.STATES,
 )
 
 check(TABLE, STATES, START)

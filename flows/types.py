@@ -43,6 +43,10 @@ class Intent(str, enum.Enum):
     BROWSE = "browse"
     TRACK = "track"
     UNKNOWN = "unknown"
+    # Not from the shopper: the console gave the conversation back to the bot
+    # (entities: rating, whether to ask the shopper for one). Understanding never
+    # produces it, so a shopper cannot fake it.
+    AGENT_DONE = "agent_done"
 
 
 @dataclass(frozen=True, slots=True)

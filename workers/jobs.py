@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from typing import Any
 
 from bot import effects, engine, facts, language, runtime
+from bot.console import live
 from bot.models import (
     ConsentEvent,
     Conversation,
@@ -260,6 +261,7 @@ def drain(rt: Runtime, conversation_id: int, lock: object) -> None:
             address = Address.parse(conv.address)
         if not send_parts(rt, address, row_id, message_id, parts, start, attempts):
             return
+        live.publish(rt, "message", conversation_id)
         lock.reacquire()  # type: ignore[attr-defined]
 
 

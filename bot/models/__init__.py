@@ -19,6 +19,7 @@ from bot.models.commerce import (
     ProviderEvent,
     Variant,
 )
+from bot.models.console import AgentNote, CannedReply, Handoff, HandoffOutcome
 from bot.models.core import (
     DELIVERY_RANK,
     ChannelAddress,
@@ -37,10 +38,12 @@ from bot.models.core import (
 __all__ = [
     "DELIVERY_RANK",
     "Agent",
+    "AgentNote",
     "ApiKey",
     "AuditEntry",
     "Base",
     "BigId",
+    "CannedReply",
     "Cart",
     "CartItem",
     "ChannelAddress",
@@ -49,6 +52,8 @@ __all__ = [
     "ConversationStatus",
     "Customer",
     "DeliveryEvent",
+    "Handoff",
+    "HandoffOutcome",
     "Direction",
     "Message",
     "MessageStatus",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ import pytest
 from tests.transcripts.replay import DIRECTORY, Replay, load
 
 FILES = sorted(DIRECTORY.glob("*.txt"))
+# A Wednesday at 10:00 in the demo shop's time zone: open hours, no quiet hours.
+NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -20,6 +23,7 @@ def database_url(sqlite_url: str) -> str:
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 def test_transcript(path: Path, rt, client, fake_twilio, fake_telegram, request):  # type: ignore[no-untyped-def]
+    rt.clock = lambda: NOW
     transcript = load(path)
     actual = Replay(transcript, rt, client, fake_twilio, fake_telegram).run()
     expected = path.read_text(encoding="utf-8")
