@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from bot.app import current_runtime
 from bot.models import Conversation, Message
-from channels.base import Address, Inbound, Kind
 from bot.webhooks import accept
+from channels.base import Address, Inbound, Kind
 
 bp = Blueprint("simulator", __name__)
 

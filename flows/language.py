@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from flows.machine import ANY, T
 from flows.menu import MENU, OPTIONS
-from flows.types import Action, Choice, Context, Event, Intent, N_, Say, SetLocale
+from flows.types import N_, Action, Choice, Context, Event, Intent, Say, SetLocale
 
 CHOOSE_LANGUAGE = "choose_language"
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from flows.types import Action, Context, Event, Intent, Say, Choice
+from flows.types import Action, Choice, Context, Event, Intent, Say
 
 ANY = "*"
 SAME = "="

@@ -9,12 +9,11 @@ from __future__ import annotations
 import logging
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
 from redis.exceptions import LockError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-
-from typing import Any
 
 from bot import effects, engine, facts, language, runtime
 from bot.models import (
