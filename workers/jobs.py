@@ -13,10 +13,13 @@ from typing import Any
 
 from redis.exceptions import LockError
 from sqlalchemy import select
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from bot import effects, engine, facts, language, runtime
+from bot.errors import PermanentError, ProviderError, RetryableError
 from bot.models import (
+    DELIVERY_RANK,
     ConsentEvent,
     Conversation,
     DeliveryEvent,
@@ -35,9 +38,11 @@ from workers.queues import enqueue_process, enqueue_send
 
 log = logging.getLogger(__name__)
 
-LOCK_SECONDS = 60
-MAX_ATTEMPTS = 8
+# Provider retries: 0.5-1.5 s, then doubling up to the cap, about half an hour in all.
+MAX_ATTEMPTS = 12
 BACKOFF_CAP = 600.0
+# How long a job waits for a conversation another worker holds before handing off.
+LOCK_WAIT = 20
 
 
 def process_conversation(conversation_id: int) -> None:
@@ -51,7 +56,8 @@ def process_conversation(conversation_id: int) -> None:
     """
     rt = runtime.get()
     lock = rt.redis.lock(
-        f"souk:lock:conv:{conversation_id}", timeout=LOCK_SECONDS, blocking_timeout=20
+        f"souk:lock:conv:{conversation_id}", timeout=rt.settings.lock_seconds,
+        blocking_timeout=LOCK_WAIT,
     )
     if not lock.acquire():
         enqueue_process(rt, conversation_id)
@@ -127,37 +133,43 @@ def process_next(rt: Runtime, conversation_id: int) -> list[int] | None:
             return facts.gather(facts.FactRequest(s, rt, conv, event, locale, state, hot.slots))
 
         try:
-            turn = engine.handle(
-                rt.shop,
-                hot,
-                engine.Conversation(
-                    channel=address.style,
-                    status=conv.status,
-                    locale=conv.locale,
-                    phone=address.phone,
-                    language_hint=meta.get("language_hint"),
-                    customer_name=conv.customer.name,
-                    country=conv.customer.country or country,
-                ),
-                engine.Incoming(msg.body or "", msg.payload, msg.kind),
-                load_facts,
-            )
+            # A savepoint: a turn that breaks leaves no half-done effects behind.
+            with s.begin_nested():
+                turn = engine.handle(
+                    rt.shop,
+                    hot,
+                    engine.Conversation(
+                        channel=address.style,
+                        status=conv.status,
+                        locale=conv.locale,
+                        phone=address.phone,
+                        language_hint=meta.get("language_hint"),
+                        customer_name=conv.customer.name,
+                        country=conv.customer.country or country,
+                    ),
+                    engine.Incoming(msg.body or "", msg.payload, msg.kind),
+                    load_facts,
+                )
+                conv.locale = turn.locale
+                if conv.customer.locale != turn.locale:
+                    conv.customer.locale = turn.locale
+                if conv.customer.country is None and country:
+                    conv.customer.country = country
+                ctx = effects.EffectContext(rt, utcnow(), turn.locale, proof=msg.provider_id)
+                replies = list(turn.replies)
+                for action in turn.effects:
+                    replies += effects.perform(s, conv, action, ctx)
+                rows = [add_reply(s, rt, conv, reply) for reply in replies]
+        except (OperationalError, InterfaceError):
+            raise  # the database is unwell, not the message: RQ retries the job
         except Exception:
-            log.exception("engine failed conversation=%s message=%s", conversation_id, msg.id)
+            # Retrying would fail the same way and hold up every later message of this
+            # shopper, so the message is done with: the shopper gets an apology.
+            log.exception("turn failed conversation=%s message=%s", conversation_id, msg.id)
             msg.processed_at = utcnow()
             msg.status = MessageStatus.PROCESSED.value
             row = add_reply(s, rt, conv, engine.apology(conv.locale or rt.shop.default_locale))
             return [row.id]
-        conv.locale = turn.locale
-        if conv.customer.locale != turn.locale:
-            conv.customer.locale = turn.locale
-        if conv.customer.country is None and country:
-            conv.customer.country = country
-        ctx = effects.EffectContext(rt, utcnow(), turn.locale, proof=msg.provider_id)
-        replies = list(turn.replies)
-        for action in turn.effects:
-            replies += effects.perform(s, conv, action, ctx)
-        rows = [add_reply(s, rt, conv, reply) for reply in replies]
         msg.processed_at = utcnow()
         msg.status = MessageStatus.PROCESSED.value
         log.info(
@@ -206,7 +218,8 @@ def send_outbox(outbox_id: int) -> None:
             return
         conversation_id = row.conversation_id
     lock = rt.redis.lock(
-        f"souk:lock:send:{conversation_id}", timeout=LOCK_SECONDS, blocking_timeout=20
+        f"souk:lock:send:{conversation_id}", timeout=rt.settings.lock_seconds,
+        blocking_timeout=LOCK_WAIT,
     )
     if not lock.acquire():
         enqueue_send(rt, outbox_id, utcnow() + timedelta(seconds=1))
@@ -249,8 +262,16 @@ def drain(rt: Runtime, conversation_id: int, lock: object) -> None:
                 log.info("dropped message=%s conversation=%s reason=%s", message.id,
                          conversation_id, reason)
                 continue
+            if row.attempts >= MAX_ATTEMPTS:
+                # Workers died sending this row again and again: stop feeding it to them.
+                message.status = MessageStatus.FAILED.value
+                message.error_message = f"gave up after {row.attempts} attempts"
+                row.state = OutboxState.DONE.value
+                log.warning("gave up message=%s conversation=%s attempts=%d", message.id,
+                            conversation_id, row.attempts)
+                continue
             row.state = OutboxState.SENDING.value
-            row.locked_until = now + timedelta(seconds=LOCK_SECONDS)
+            row.locked_until = now + timedelta(seconds=rt.settings.lock_seconds)
             row.attempts += 1
             message.status = MessageStatus.SENDING.value
             row_id, message_id = row.id, message.id
@@ -264,15 +285,21 @@ def drain(rt: Runtime, conversation_id: int, lock: object) -> None:
 def send_parts(rt: Runtime, address: Address, row_id: int, message_id: int,
                parts: list[dict[str, object]], start: int, attempts: int) -> bool:
     """Send the parts not sent yet; False when the conversation must wait for a retry."""
-    from bot.errors import PermanentError, RetryableError
-
     channel = rt.channel(address.channel)
     try:
         if channel is None:
             raise PermanentError(f"channel {address.channel} is not configured",
                                  code="not_configured")
         for index in range(start, len(parts)):
-            result = channel.send(address, parts[index])
+            try:
+                result = channel.send(address, parts[index])
+            except ProviderError:
+                raise
+            except Exception as exc:
+                # An adapter's own bug or an unmapped network error: retried like a
+                # transient failure, so it gives up after MAX_ATTEMPTS instead of looping.
+                log.exception("send raised message=%s address=%s", message_id, address.masked())
+                raise RetryableError(f"unexpected {type(exc).__name__}", code="unexpected") from exc
             with rt.db.session() as s:
                 row, message = s.get(Outbox, row_id), s.get(Message, message_id)
                 assert row is not None and message is not None
@@ -282,7 +309,9 @@ def send_parts(rt: Runtime, address: Address, row_id: int, message_id: int,
                 message.meta = {**(message.meta or {}), "provider_ids": ids}
                 if message.provider_id is None:
                     message.provider_id = result.provider_id
-                message.status = result.status
+                # A status callback for an earlier part may already have said more.
+                if DELIVERY_RANK.get(result.status, 0) >= DELIVERY_RANK.get(message.status, 0):
+                    message.status = result.status
                 message.sent_at = message.status_at = utcnow()
                 if index + 1 == len(parts):
                     row.state = OutboxState.DONE.value
@@ -296,7 +325,7 @@ def send_parts(rt: Runtime, address: Address, row_id: int, message_id: int,
             finish(rt, row_id, message_id, MessageStatus.FAILED.value, exc.code,
                    f"gave up after {attempts} attempts: {exc}")
             return True
-        delay = min(BACKOFF_CAP, 2.0 ** attempts) * random.uniform(0.5, 1.5)
+        delay = min(BACKOFF_CAP, 2.0 ** (attempts - 1)) * random.uniform(0.5, 1.5)
         delay = max(delay, exc.retry_after or 0.0)
         due = utcnow() + timedelta(seconds=delay)
         with rt.db.session() as s:
