@@ -34,6 +34,11 @@ CHOSEN = "locale_chosen"
 # While a person holds a conversation the bot answers only these.
 ANSWERED_DURING_TAKEOVER = (Intent.STOP, Intent.START, Intent.HELP)
 
+# Message kinds the bot cannot read yet. Their text is a media caption (the shopper's
+# words) or, for a location, a place's label, which is not; an event the words do not
+# explain carries the kind in `entities["kind"]` so that flows can answer it.
+ATTACHMENTS = ("media", "location", "contact")
+
 
 @dataclass(frozen=True, slots=True)
 class Incoming:
@@ -93,8 +98,9 @@ def handle(
     facts: FactLoader | None = None,
 ) -> Turn:
     """Decide what to answer to one message."""
+    words = "" if msg.kind in ("location", "contact") else msg.text
     locale, reason = language.choose(
-        msg.text,
+        words,
         current=hot.locale or conv.locale,
         phone=conv.phone,
         hint=conv.language_hint,
@@ -103,7 +109,9 @@ def handle(
     if reason == "detected" and hot.slots.get(CHOSEN) and hot.locale:
         # A language the shopper picked stays until they pick another.
         locale, reason = hot.locale, "chosen"
-    event = nlu.understand(msg.text, msg.payload, [tuple(o) for o in hot.options])
+    event = nlu.understand(words, msg.payload, [tuple(o) for o in hot.options])
+    if event.intent is Intent.UNKNOWN and msg.kind in ATTACHMENTS:
+        event = replace(event, entities={**event.entities, "kind": msg.kind})
     state = hot.state
     if conv.status == "waiting":
         state = WAITING_HUMAN
