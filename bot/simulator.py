@@ -7,16 +7,20 @@ imitated channel shows them.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
 from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot.app import current_runtime
 from bot.models import Conversation, Message
 from bot.webhooks import accept
 from channels.base import Address, Inbound, Kind
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("simulator", __name__)
 
@@ -25,6 +29,7 @@ HIDDEN = ("pending", "sending", "dropped")
 
 
 def _error(code: str, message: str, status: int = 400) -> Response:
+    log.info("simulator refused status=%d code=%s", status, code)
     response = jsonify(error={"code": code, "message": message})
     response.status_code = status
     return response
@@ -38,8 +43,15 @@ def _address(raw: Any) -> Address:
     return Address("web", str(inner))
 
 
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(exc: RequestEntityTooLarge) -> Response:
+    """A body over SOUK_MAX_WEBHOOK_BYTES: refused before it is read."""
+    return _error("payload_too_large", "The message is too long.", 413)
+
+
 @bp.get("/")
 def page() -> str:
+    """The simulator page."""
     return render_template("simulator.html")
 
 
