@@ -35,8 +35,9 @@ CHOSEN = "locale_chosen"
 ANSWERED_DURING_TAKEOVER = (Intent.STOP, Intent.START, Intent.HELP)
 
 # Message kinds the bot cannot read yet. Their text is a media caption (the shopper's
-# words) or, for a location, a place's label, which is not; an event the words do not
-# explain carries the kind in `entities["kind"]` so that flows can answer it.
+# words) or, for a location, a place's label, which is not. An attachment with no
+# words to go by carries its kind in `entities["kind"]`, so that flows can answer it;
+# a caption the bot does not understand is a miss like any other message.
 ATTACHMENTS = ("media", "location", "contact")
 
 
@@ -110,7 +111,7 @@ def handle(
         # A language the shopper picked stays until they pick another.
         locale, reason = hot.locale, "chosen"
     event = nlu.understand(words, msg.payload, [tuple(o) for o in hot.options])
-    if event.intent is Intent.UNKNOWN and msg.kind in ATTACHMENTS:
+    if event.intent is Intent.UNKNOWN and msg.kind in ATTACHMENTS and not words.strip():
         event = replace(event, entities={**event.entities, "kind": msg.kind})
     state = hot.state
     if conv.status == "waiting":

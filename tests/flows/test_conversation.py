@@ -171,6 +171,15 @@ def test_a_photo_with_a_caption_is_read_by_its_caption(shop: Shop) -> None:
     assert turn.effects == (RequestAgent("asked"),)
 
 
+def test_a_caption_the_bot_does_not_understand_is_a_miss_like_any_words(shop: Shop) -> None:
+    chat = Chat(shop)
+    chat.send("hi")
+    turn = chat.send("this arrived broken", kind="media")
+    assert chat.texts(turn) == ["Sorry, I didn't understand that. Choose an option or write "
+                                "it in other words."]
+    assert turn.state.misses == 1
+
+
 def test_while_an_agent_holds_the_chat_the_bot_is_silent_but_stop_still_works(
     shop: Shop
 ) -> None:
