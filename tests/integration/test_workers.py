@@ -41,7 +41,7 @@ def workers(env: dict[str, str], tmp_path: Path) -> Iterator[list[SoukProcess]]:
 
 def start_worker(env: dict[str, str], tmp_path: Path, name: str) -> SoukProcess:
     worker = SoukProcess(["worker"], {**env, **FAST}, tmp_path / f"{name}.log")
-    worker.wait_for_output("Listening on")
+    worker.wait_for_output("worker ready")
     return worker
 
 
