@@ -99,7 +99,7 @@ def transcript() -> Response:
     with rt.db.session() as s:
         conv = s.scalar(select(Conversation).where(Conversation.address == str(address)))
         if conv is None:
-            return jsonify(messages=[])
+            return jsonify(messages=[], cursor=after)
         rows = s.scalars(
             select(Message)
             .where(Message.conversation_id == conv.id, Message.id > after)

@@ -20,14 +20,15 @@ from pathlib import Path
 class SoukProcess:
     """One `python -m bot ...` process."""
 
-    def __init__(self, args: list[str], env: Mapping[str, str], log: Path) -> None:
+    def __init__(self, args: list[str], env: Mapping[str, str], log: Path,
+                 cwd: Path | None = None) -> None:
         self.args = args
         self.log = log
         self._out = log.open("wb")
         full_env = {**os.environ, **env, "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot", *args], env=full_env, stdin=subprocess.DEVNULL,
-            stdout=self._out, stderr=subprocess.STDOUT, start_new_session=True,
+            stdout=self._out, stderr=subprocess.STDOUT, start_new_session=True, cwd=cwd,
         )
 
     @property
