@@ -33,6 +33,8 @@ PAYLOAD_INTENTS = {
 }
 
 # Checked in this order: a message that asks for a person and says hello asks for a person.
+# A later intent's phrase wins only when it contains the earlier one's: "no, thanks" is a
+# no, though "thanks" alone is thanks.
 PHRASE_ORDER = (
     Intent.HUMAN,
     Intent.HELP,
@@ -78,7 +80,7 @@ def lexicon() -> Lexicon:
             phrases.setdefault(Intent(name), []).extend(normalize(w) for w in words)
     compiled = {
         intent: tuple(
-            re.compile(rf"(?:^| ){re.escape(p)}(?: |$)")
+            re.compile(rf"(?:^| )({re.escape(p)})(?: |$)")
             # Longer phrases first so "my order" outranks "order" in intent order ties.
             for p in sorted(set(words), key=len, reverse=True)
             if p
@@ -124,16 +126,36 @@ def understand(
     )
     if wanted:
         return Event(Intent.LANGUAGE, text, entities={"locale": wanted})
-    words = len(norm.split())
+    best: tuple[Intent, tuple[int, int]] | None = None
     for intent in PHRASE_ORDER:
-        for pattern in lex.phrases.get(intent, ()):
-            match = pattern.search(norm)
-            if match is None:
-                continue
-            if intent in SHORT_ONLY and words > len(match.group().split()) + 2:
-                continue
-            return Event(intent, text)
-    return Event(Intent.UNKNOWN, text)
+        span = _phrase(norm, lex.phrases.get(intent, ()), intent in SHORT_ONLY)
+        if span is None:
+            continue
+        if best is None or _contains(span, best[1]):
+            best = intent, span
+    return Event(best[0] if best else Intent.UNKNOWN, text)
+
+
+def _contains(outer: tuple[int, int], inner: tuple[int, int]) -> bool:
+    """Whether the span `outer` holds the span `inner` and more."""
+    return outer[0] <= inner[0] and inner[1] <= outer[1] and outer != inner
+
+
+def _phrase(norm: str, patterns: Sequence[re.Pattern[str]], short_only: bool
+            ) -> tuple[int, int] | None:
+    """Where the longest of `patterns` is found in `norm`, or None.
+
+    Small talk only counts when it is (nearly) the whole message.
+    """
+    words = len(norm.split())
+    for pattern in patterns:  # longest first
+        match = pattern.search(norm)
+        if match is None:
+            continue
+        if short_only and words > len(match.group(1).split()) + 2:
+            continue
+        return match.span(1)
+    return None
 
 
 def _option(norm: str, options: Sequence[tuple[str, str]]) -> str | None:

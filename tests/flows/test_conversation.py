@@ -133,6 +133,19 @@ def test_two_misses_in_a_row_offer_a_person_and_yes_calls_one(shop: Shop) -> Non
     assert yes.state.state == WAITING_HUMAN
 
 
+@pytest.mark.parametrize(("answer", "state"), [
+    ("no, gracias", MENU), ("No thanks", MENU), ("não, obrigada", MENU),
+    ("sí, gracias", WAITING_HUMAN), ("yes please", WAITING_HUMAN), ("sim, obrigado", WAITING_HUMAN),
+])
+def test_a_polite_yes_or_no_answers_the_offer_of_a_person(
+    shop: Shop, answer: str, state: str
+) -> None:
+    chat = Chat(shop)
+    chat.send("hi")
+    chat.send("do you sell hats?")  # not connected yet: a person is offered
+    assert chat.send(answer).state.state == state
+
+
 def test_an_understood_message_resets_the_misses(shop: Shop) -> None:
     chat = Chat(shop)
     chat.send("hi")
@@ -174,7 +187,7 @@ def test_a_photo_with_a_caption_is_read_by_its_caption(shop: Shop) -> None:
 def test_a_caption_the_bot_does_not_understand_is_a_miss_like_any_words(shop: Shop) -> None:
     chat = Chat(shop)
     chat.send("hi")
-    turn = chat.send("this arrived broken", kind="media")
+    turn = chat.send("what about this one?", kind="media")
     assert chat.texts(turn) == ["Sorry, I didn't understand that. Choose an option or write "
                                 "it in other words."]
     assert turn.state.misses == 1

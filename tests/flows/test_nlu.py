@@ -121,6 +121,23 @@ def test_phrases_in_en_es_and_pt(text: str, intent: Intent) -> None:
     assert understand(text).intent is intent
 
 
+@pytest.mark.parametrize(("text", "intent"), [
+    ("no, gracias", Intent.NO), ("no thanks", Intent.NO), ("não, obrigado", Intent.NO),
+    ("sí, gracias", Intent.YES), ("yes please", Intent.YES), ("sim, obrigada", Intent.YES),
+    ("gracias", Intent.THANKS), ("ok, thanks!", Intent.THANKS), ("muito obrigado", Intent.THANKS),
+    ("I need help", Intent.HELP),
+])
+def test_a_phrase_that_contains_another_wins_over_it(text: str, intent: Intent) -> None:
+    assert understand(text).intent is intent
+
+
+@pytest.mark.parametrize("text", [
+    "my order arrived broken", "la taza llegó rota", "chegou quebrado", "I have a complaint",
+])
+def test_a_complaint_asks_for_a_person(text: str) -> None:
+    assert understand(text).intent is Intent.HUMAN
+
+
 def test_small_talk_counts_only_when_it_is_most_of_the_message() -> None:
     assert understand("hello").intent is Intent.GREET
     assert understand("hello, I have a question about the weird noise of my blender"
