@@ -12,9 +12,12 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from bot.errors import ConfigError, InputError, SoukError
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 log = logging.getLogger("souk")
 
@@ -42,7 +45,7 @@ def setup_logging(level: str) -> None:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
 
 
-def _settings():  # type: ignore[no-untyped-def]
+def _settings() -> Settings:
     from bot.config import Settings
 
     settings = Settings.from_env()

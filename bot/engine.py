@@ -110,7 +110,7 @@ def handle(
     if reason == "detected" and hot.slots.get(CHOSEN) and hot.locale:
         # A language the shopper picked stays until they pick another.
         locale, reason = hot.locale, "chosen"
-    event = nlu.understand(words, msg.payload, [tuple(o) for o in hot.options])
+    event = nlu.understand(words, msg.payload, [(o[0], o[1]) for o in hot.options])
     if event.intent is Intent.UNKNOWN and msg.kind in ATTACHMENTS and not words.strip():
         event = replace(event, entities={**event.entities, "kind": msg.kind})
     state = hot.state

@@ -39,7 +39,9 @@ def _address(raw: Any) -> Address:
     """The web address imitating `raw` (whatsapp:+…, sms:+…, telegram:…)."""
     inner = Address.parse(str(raw or ""))
     if inner.channel == "web":
-        raise ValueError("give the address of the channel to imitate, e.g. whatsapp:+5511987654321")
+        raise ValueError(
+            "give the address of the channel to imitate, e.g. whatsapp:+5511987654321"
+        )
     return Address("web", str(inner))
 
 
@@ -107,7 +109,8 @@ def transcript() -> Response:
         ).all()
         style = address.style
         shown = [m for m in rows if m.direction == "in" or m.status not in HIDDEN]
-        waiting = [m.id for m in rows if m.direction == "out" and m.status in ("pending", "sending")]
+        waiting = [m.id for m in rows
+                   if m.direction == "out" and m.status in ("pending", "sending")]
         # Replies still in the outbox are fetched again next time, in their place.
         cursor = min(waiting) - 1 if waiting else (rows[-1].id if rows else after)
         messages = [

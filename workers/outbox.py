@@ -140,7 +140,8 @@ def send_parts(rt: Runtime, address: Address, row_id: int, message_id: int,
                 # An adapter's own bug or an unmapped network error: retried like a
                 # transient failure, so it gives up after MAX_ATTEMPTS instead of looping.
                 log.exception("send raised message=%s address=%s", message_id, address.masked())
-                raise RetryableError(f"unexpected {type(exc).__name__}", code="unexpected") from exc
+                raise RetryableError(f"unexpected {type(exc).__name__}",
+                                     code="unexpected") from exc
             with rt.db.session() as s:
                 row, message = s.get(Outbox, row_id), s.get(Message, message_id)
                 assert row is not None and message is not None

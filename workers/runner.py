@@ -57,9 +57,9 @@ def _schedule_loop(rt: Runtime, stop: threading.Event) -> None:
     while not stop.is_set():
         try:
             if not scheduler.acquired_locks:
-                scheduler.acquire_locks()
+                scheduler.acquire_locks()  # type: ignore[no-untyped-call]
             if scheduler.acquired_locks:
-                scheduler.enqueue_scheduled_jobs()
+                scheduler.enqueue_scheduled_jobs()  # type: ignore[no-untyped-call]
         except Exception:
             log.exception("scheduler pass failed")
         stop.wait(0.5)

@@ -135,7 +135,8 @@ def test_two_misses_in_a_row_offer_a_person_and_yes_calls_one(shop: Shop) -> Non
 
 @pytest.mark.parametrize(("answer", "state"), [
     ("no, gracias", MENU), ("No thanks", MENU), ("não, obrigada", MENU),
-    ("sí, gracias", WAITING_HUMAN), ("yes please", WAITING_HUMAN), ("sim, obrigado", WAITING_HUMAN),
+    ("sí, gracias", WAITING_HUMAN), ("yes please", WAITING_HUMAN),
+    ("sim, obrigado", WAITING_HUMAN),
 ])
 def test_a_polite_yes_or_no_answers_the_offer_of_a_person(
     shop: Shop, answer: str, state: str
