@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import socket
 import subprocess
 import sys
@@ -175,7 +177,7 @@ def test_souk_chat_talks_to_the_bot_through_stdin(bare: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "chat", "--channel", "telegram", "--as", "4242"],
         input="hello!\nhelp\n", capture_output=True, text=True, timeout=90,
-        env={**{k: v for k, v in __import__("os").environ.items() if k not in UNSET}},
+        env={k: v for k, v in os.environ.items() if k not in UNSET},
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -185,3 +187,19 @@ def test_souk_chat_talks_to_the_bot_through_stdin(bare: Path) -> None:
     assert "     [Shop]  [Track an order]  [Talk to a person]  [Language]" in lines
     assert any(line.startswith("bot> Souk Demo Shop: I can find products") for line in lines)
     assert result.stderr == ""  # the terminal is left to the conversation
+
+
+# -- the README's promise ---------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def test_the_quick_start_is_two_commands_and_ci_runs_its_test_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    [block] = re.findall(r"```sh\n(.*?)```", quick_start, re.S)
+    commands = [line.partition("#")[0].strip() for line in block.splitlines() if line.strip()]
+    assert commands == ["./dev run", "./dev test"]
+    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()
+          if line.strip() and not line.startswith("#")]
+    assert ci[-2:] == ["export CI=true", "exec ./dev test"]
