@@ -21,7 +21,7 @@ from bot.runtime import Runtime
 from tests.conftest import PUBLIC_BASE_URL, TELEGRAM_SECRET
 from tests.fakes.signing import twilio_signature
 from tests.processes import SoukProcess, wait_until
-from tests.support import post_twilio, telegram_update, twilio_form
+from tests.support import post_twilio, run_jobs, telegram_update, twilio_form
 
 pytestmark = pytest.mark.slow
 
@@ -176,3 +176,35 @@ def test_twenty_shoppers_at_once_are_each_answered_in_order(
                           .where(Outbox.state != "done"))
     assert counts == {"in": 60, "out": 60}
     assert undone == 0
+
+
+def test_a_retry_racing_its_original_is_stored_once_and_answered_once(
+    rt: Runtime, served: str, fake_telegram: Any
+) -> None:
+    # Telegram re-sends an update it thinks timed out while the first is still in flight,
+    # and the shopper's next message races them: one conversation, each message once.
+    update = json.dumps(telegram_update(9001, "hello there", update_id=31337)).encode()
+    other = json.dumps(telegram_update(9001, "help", update_id=31338)).encode()
+    headers = {"Content-Type": "application/json",
+               "X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}
+    start = threading.Barrier(4)
+    statuses: list[int] = []
+
+    def deliver(body: bytes) -> None:
+        start.wait()
+        statuses.append(post(served, "/webhooks/telegram", body, headers))
+
+    threads = [threading.Thread(target=deliver, args=(body,))
+               for body in (update, update, update, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert statuses == [200] * 4
+    with rt.db.session() as s:
+        stored = s.scalars(select(Message.provider_id).where(Message.direction == "in")).all()
+        conversations = s.scalars(select(Message.conversation_id).distinct()).all()
+    assert sorted(stored) == ["31337", "31338"]
+    assert len(conversations) == 1
+    run_jobs(rt)
+    assert len([c for c in fake_telegram.sent if c.method == "sendMessage"]) == 2
