@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.config import Settings
 from channels.base import Channel
 
@@ -14,7 +16,7 @@ def build_channels(settings: Settings) -> dict[str, Channel]:
         from channels.twilio_whatsapp import TwilioWhatsApp
 
         assert settings.twilio_account_sid and settings.twilio_auth_token
-        common = {
+        common: dict[str, Any] = {
             "account_sid": settings.twilio_account_sid,
             "auth_token": settings.twilio_auth_token.value,
             "messaging_service_sid": settings.twilio_messaging_service_sid,

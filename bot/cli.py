@@ -7,18 +7,30 @@ clear line on stderr, never a traceback for a user mistake.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NoReturn
 
 from bot.errors import ConfigError, InputError, SoukError
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 log = logging.getLogger("souk")
 
 
 class UsageError(SoukError):
     """Bad usage or bad input: exit 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with a one-line error: the mistake and where help is, not the whole usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see: {self.prog} --help)\n")
 
 
 def setup_logging(level: str) -> None:
@@ -28,11 +40,12 @@ def setup_logging(level: str) -> None:
         stream=sys.stderr,
     )
     # Libraries' request logs would print phone numbers and bodies at INFO.
-    for noisy in ("httpx", "twilio.http_client", "urllib3", "telegram", "rq.worker"):
+    for noisy in ("httpx", "twilio.http_client", "urllib3", "telegram", "rq.worker",
+                  "alembic.runtime.plugins"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
 
 
-def _settings():  # type: ignore[no-untyped-def]
+def _settings() -> Settings:
     from bot.config import Settings
 
     settings = Settings.from_env()
@@ -44,12 +57,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Run the web app under gunicorn (one process with a worker thread in embedded mode)."""
     from bot.server import serve
 
+    port = args.port or _port(os.environ.get("PORT", "8000"))
     settings = _settings()
     if settings.secret_key_generated:
         log.warning("SECRET_KEY is not set: using a random key, so sessions end at restart")
-    port = args.port or int(os.environ.get("PORT", "8000"))
     serve(settings, args.host, port)
     return 0
+
+
+def _port(raw: str) -> int:
+    if not raw.strip().isdigit() or not 0 < int(raw) < 65536:
+        raise UsageError(f"PORT must be a port number, got {raw!r}")
+    return int(raw)
+
+
+def port_number(raw: str) -> int:
+    """argparse type: a TCP port, 1-65535."""
+    if not raw.strip().isdigit() or not 0 < int(raw) < 65536:
+        raise argparse.ArgumentTypeError(f"not a port number: {raw!r}")
+    return int(raw)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -60,7 +86,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     settings = _settings()
     if settings.embedded:
         raise UsageError(
-            "souk worker needs REDIS_URL: in embedded mode `souk serve` runs the jobs itself"
+            "the worker needs REDIS_URL; without it (embedded mode) `souk serve` runs the jobs"
         )
     rt = Runtime.from_settings(settings)
     install(rt)
@@ -70,10 +96,18 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     """Chat with the bot in the terminal as a shopper."""
-    from bot.terminal import chat
+    from bot.terminal import chat, shopper_address
 
+    try:
+        address = shopper_address(args.channel, args.as_)
+    except ValueError as exc:
+        raise UsageError(f"--as: {exc}") from None
     settings = _settings()
-    return chat(settings, args.channel, args.as_)
+    if "LOG_LEVEL" not in os.environ:
+        # The chat is on this terminal: leave it to the conversation, not the log.
+        logging.getLogger().setLevel(logging.WARNING)
+        settings = dataclasses.replace(settings, log_level="WARNING")
+    return chat(settings, address)
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -133,7 +167,7 @@ def cmd_agent_create(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="souk",
         description="Conversational commerce for WhatsApp, Telegram and SMS.",
     )
@@ -148,7 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("serve", cmd_serve, "run the web app: webhooks, simulator, console, API")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=None, help="port (default $PORT or 8000)")
+    p.add_argument("--port", type=port_number, default=None,
+                   help="port (default $PORT or 8000)")
 
     p = add("worker", cmd_worker, "run an RQ worker for all souk queues, with the scheduler")
     p.add_argument("--burst", action="store_true", help="quit when the queues are empty")

@@ -84,6 +84,14 @@ class Settings:
     enable_test_checkout: bool = True
     # Seconds a conversation's hot state lives in Redis after its last message.
     state_ttl: int = 7 * 24 * 3600
+    # Seconds a worker may hold a conversation (processing it or sending its outbox)
+    # before another worker may take over: how long a killed worker delays a shopper.
+    # Must exceed a provider call's timeout (10 s), or a slow send could go out twice.
+    lock_seconds: int = 60
+    # How often each worker's sweeper looks for work a lost job left behind, and how
+    # old that work must be (younger work is probably still queued).
+    sweep_interval: float = 10.0
+    sweep_grace: float = 15.0
 
     @property
     def embedded(self) -> bool:
@@ -130,6 +138,20 @@ class Settings:
                 return default
             if value <= 0:
                 problems.append(f"{name} must be positive, got {raw!r}")
+            return value
+
+        def seconds(name: str, default: float) -> float:
+            raw = env.get(name, "").strip()
+            if not raw:
+                return default
+            try:
+                value = float(raw)
+            except ValueError:
+                problems.append(f"{name} must be a number of seconds, got {raw!r}")
+                return default
+            if not 0 < value < 86400:
+                problems.append(f"{name} must be between 0 and 86400 seconds, got {raw!r}")
+                return default
             return value
 
         def flag(name: str, default: bool) -> bool:
@@ -210,6 +232,9 @@ class Settings:
             enable_simulator=flag("SOUK_ENABLE_SIMULATOR", not production),
             enable_test_checkout=flag("SOUK_ENABLE_TEST_CHECKOUT", not production),
             state_ttl=integer("SOUK_STATE_TTL", 7 * 24 * 3600),
+            lock_seconds=integer("SOUK_LOCK_SECONDS", 60),
+            sweep_interval=seconds("SOUK_SWEEP_INTERVAL", 10.0),
+            sweep_grace=seconds("SOUK_SWEEP_GRACE", 15.0),
         )
         if problems:
             raise ConfigError(problems)

@@ -34,6 +34,12 @@ CHOSEN = "locale_chosen"
 # While a person holds a conversation the bot answers only these.
 ANSWERED_DURING_TAKEOVER = (Intent.STOP, Intent.START, Intent.HELP)
 
+# Message kinds the bot cannot read yet. Their text is a media caption (the shopper's
+# words) or, for a location, a place's label, which is not. An attachment with no
+# words to go by carries its kind in `entities["kind"]`, so that flows can answer it;
+# a caption the bot does not understand is a miss like any other message.
+ATTACHMENTS = ("media", "location", "contact")
+
 
 @dataclass(frozen=True, slots=True)
 class Incoming:
@@ -106,8 +112,9 @@ def handle(
 ) -> Turn:
     """Decide what to answer to one message."""
     current = hot.locale or conv.locale
+    words = "" if msg.kind in ("location", "contact") else msg.text
     locale, reason = language.choose(
-        msg.text,
+        words,
         current=current,
         phone=conv.phone,
         hint=conv.language_hint,
@@ -117,7 +124,9 @@ def handle(
     if reason == "detected" and chosen and current and locale != current:
         # A language the shopper picked stays until they pick another.
         locale, reason = i18n.negotiate(current) or locale, "chosen"
-    event = msg.event or nlu.understand(msg.text, msg.payload, [tuple(o) for o in hot.options])
+    event = msg.event or nlu.understand(words, msg.payload, [(o[0], o[1]) for o in hot.options])
+    if event.intent is Intent.UNKNOWN and msg.kind in ATTACHMENTS and not words.strip():
+        event = replace(event, entities={**event.entities, "kind": msg.kind})
     state = hot.state
     if conv.status == "waiting":
         state = WAITING_HUMAN

@@ -5,6 +5,7 @@
     ├── WebhookError           something wrong with an inbound provider request
     │   ├── BadSignature       missing or wrong signature        → 403, nothing stored
     │   ├── MalformedPayload   body cannot be parsed             → 400, nothing stored
+    │   ├── PayloadTooLarge    body over SOUK_MAX_WEBHOOK_BYTES  → 413, nothing stored
     │   └── NotConfigured      the provider's credentials unset  → 503
     ├── ProviderError          an outbound call to a provider failed
     │   ├── RetryableError     5xx, 429, timeouts: retried with backoff, honouring retry_after
@@ -35,6 +36,12 @@ class WebhookError(SoukError):
 
     status = 400
 
+    @property
+    def code(self) -> str:
+        """The error's name in JSON answers: `bad_signature`, `malformed_payload`, ..."""
+        name = type(self).__name__
+        return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
 
 class BadSignature(WebhookError):
     """The request's signature is missing or does not match."""
@@ -46,6 +53,12 @@ class MalformedPayload(WebhookError):
     """The request's body cannot be read as the provider's format."""
 
     status = 400
+
+
+class PayloadTooLarge(WebhookError):
+    """The request's body is larger than any message souk accepts."""
+
+    status = 413
 
 
 class NotConfigured(WebhookError):

@@ -69,9 +69,11 @@ def _meta(msg: Inbound) -> dict[str, object] | None:
         meta["contact_phone"] = msg.contact_phone
     if msg.language_hint:
         meta["language_hint"] = msg.language_hint
-    callback = msg.raw.get("callback_query_id") if msg.raw else None
-    if callback:
-        meta["callback_query_id"] = str(callback)
+    # A Telegram button press: answered once processed, so its spinner stops.
+    query = msg.raw.get("callback_query") if msg.raw else None
+    callback = query.get("id") if isinstance(query, dict) else None
+    if isinstance(callback, str) and callback:
+        meta["callback_query_id"] = callback[:64]
     return meta or None
 
 

@@ -43,6 +43,8 @@ PAYLOAD_INTENTS = {
 }
 
 # Checked in this order: a message that asks for a person and says hello asks for a person.
+# A later intent's phrase wins only when it contains the earlier one's: "no, thanks" is a
+# no, though "thanks" alone is thanks.
 PHRASE_ORDER = (
     Intent.HUMAN,
     Intent.HELP,

@@ -12,11 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import redis
 from rq import Queue
 
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    import fakeredis
 from bot.db import Database
 from bot.models import utcnow
 from bot.shop import Shop, load_shop
@@ -31,7 +35,7 @@ DEFAULT = "souk-default"
 QUEUES = (INBOUND, OUTBOUND, DEFAULT)
 
 _embedded_server_lock = threading.Lock()
-_embedded_server: object | None = None
+_embedded_server: fakeredis.FakeServer | None = None
 
 
 def embedded_redis() -> redis.Redis:

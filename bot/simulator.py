@@ -7,16 +7,20 @@ imitated channel shows them.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
 from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot.app import current_runtime
 from bot.models import Conversation, Message
-from channels.base import Address, Inbound, Kind
 from bot.webhooks import accept
+from channels.base import Address, Inbound, Kind
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("simulator", __name__)
 
@@ -25,6 +29,7 @@ HIDDEN = ("pending", "sending", "dropped")
 
 
 def _error(code: str, message: str, status: int = 400) -> Response:
+    log.info("simulator refused status=%d code=%s", status, code)
     response = jsonify(error={"code": code, "message": message})
     response.status_code = status
     return response
@@ -34,12 +39,21 @@ def _address(raw: Any) -> Address:
     """The web address imitating `raw` (whatsapp:+…, sms:+…, telegram:…)."""
     inner = Address.parse(str(raw or ""))
     if inner.channel == "web":
-        raise ValueError("give the address of the channel to imitate, e.g. whatsapp:+5511987654321")
+        raise ValueError(
+            "give the address of the channel to imitate, e.g. whatsapp:+5511987654321"
+        )
     return Address("web", str(inner))
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(exc: RequestEntityTooLarge) -> Response:
+    """A body over SOUK_MAX_WEBHOOK_BYTES: refused before it is read."""
+    return _error("payload_too_large", "The message is too long.", 413)
 
 
 @bp.get("/")
 def page() -> str:
+    """The simulator page."""
     return render_template("simulator.html")
 
 
@@ -87,7 +101,7 @@ def transcript() -> Response:
     with rt.db.session() as s:
         conv = s.scalar(select(Conversation).where(Conversation.address == str(address)))
         if conv is None:
-            return jsonify(messages=[])
+            return jsonify(messages=[], cursor=after)
         rows = s.scalars(
             select(Message)
             .where(Message.conversation_id == conv.id, Message.id > after)
@@ -95,7 +109,8 @@ def transcript() -> Response:
         ).all()
         style = address.style
         shown = [m for m in rows if m.direction == "in" or m.status not in HIDDEN]
-        waiting = [m.id for m in rows if m.direction == "out" and m.status in ("pending", "sending")]
+        waiting = [m.id for m in rows
+                   if m.direction == "out" and m.status in ("pending", "sending")]
         # Replies still in the outbox are fetched again next time, in their place.
         cursor = min(waiting) - 1 if waiting else (rows[-1].id if rows else after)
         messages = [

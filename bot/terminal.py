@@ -21,9 +21,13 @@ DEFAULT_IDS = {"whatsapp": "+14155550100", "sms": "+14155550100", "telegram": "4
 REPLY_WAIT = 15.0
 
 
-def _address(channel: str, as_: str | None) -> Address:
+def shopper_address(channel: str, as_: str | None) -> Address:
+    """The simulated address to chat as; ValueError for an `--as` that is no address."""
     if as_:
         inner = Address.parse(as_ if ":" in as_ else f"{channel}:{as_}")
+        if inner.channel == "web":
+            raise ValueError(f"--as takes a shopper's address, e.g. {channel}:"
+                             f"{DEFAULT_IDS[channel]}, not {as_!r}")
     else:
         inner = Address(channel, DEFAULT_IDS[channel])
     return Address("web", str(inner))
@@ -43,9 +47,8 @@ def show(part: dict[str, Any]) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def chat(settings: Settings, channel: str, as_: str | None) -> int:
+def chat(settings: Settings, address: Address) -> int:
     """Read lines from stdin, print the bot's replies; end with Ctrl-D."""
-    address = _address(channel, as_)
     upgrade(settings.database_url)
     rt = Runtime.from_settings(settings)
     install(rt)

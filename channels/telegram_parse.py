@@ -38,6 +38,10 @@ _MEDIA = (
 )
 
 
+# The update kinds souk reads; every other kind is acknowledged and ignored.
+_HANDLED = ("message", "callback_query")
+
+
 def inbound_from_update(body: bytes) -> list[Inbound]:
     """Parse a webhook body; [] for an Update souk ignores, MalformedPayload for non-Updates."""
     try:
@@ -46,8 +50,14 @@ def inbound_from_update(body: bytes) -> list[Inbound]:
         raise MalformedPayload("body is not JSON") from exc
     if not isinstance(data, dict) or not _is_int(data.get("update_id")):
         raise MalformedPayload("JSON is not a Telegram Update: no integer update_id")
+    # Only the kinds souk handles are read: PTB checks every kind against its version of
+    # the Bot API, and an update souk ignores must never be refused (Telegram would
+    # retry it for a day) because, say, a poll lacks a field PTB now requires.
+    handled = {key: data[key] for key in _HANDLED if key in data}
+    if not handled:
+        return []
     try:
-        update = Update.de_json(data, None)
+        update = Update.de_json({"update_id": data["update_id"], **handled}, None)
     except Exception as exc:  # de_json raises whatever PTB's constructors raise on bad input
         raise MalformedPayload(f"not a Telegram Update ({type(exc).__name__})") from exc
     provider_id = str(data["update_id"])

@@ -174,13 +174,19 @@ def parse_inbound(request: HttpRequest, channel: TwilioChannel) -> list[Inbound]
 
     Kind, by precedence: a tapped button or list row (BUTTON, payload = its id), a shared
     location (LOCATION), a vCard (CONTACT), other media (MEDIA), else TEXT. Raises
-    MalformedPayload when MessageSid, From or To is missing or malformed, or the form
-    belongs to the other channel.
+    MalformedPayload when MessageSid, From or To is missing or malformed, the form
+    belongs to the other channel, or it is a status callback.
     """
     form = form_of(request)
     flat = _flat(form)
     if channel_of(form) != channel:
         raise MalformedPayload(f"not a Twilio {channel} message")
+    # A status callback posted here (a status URL set to the inbound one) would otherwise
+    # become a message from the shop's own number.
+    if (flat.get("MessageStatus") or flat.get("SmsStatus") or "received") not in (
+        "received", "receiving"
+    ):
+        raise MalformedPayload("a status callback, not an inbound message")
     sid = flat.get("MessageSid") or flat.get("SmsMessageSid") or ""
     if not _SID.fullmatch(sid):
         raise MalformedPayload("MessageSid is missing or malformed")

@@ -104,8 +104,10 @@ def check(table: Sequence[T], states: Iterable[str], start: str) -> None:
     edges: dict[str, set[str]] = {s: set() for s in states}
     for row in table:
         sources = states if row.state == ANY else {row.state}
-        for src in sources:
-            edges[src].add(src if row.next == SAME else row.next)
+        for src in sources & edges.keys():
+            target = src if row.next == SAME else row.next
+            if target in states:  # an unknown one is reported above
+                edges[src].add(target)
     seen, todo = {start}, [start]
     while todo:
         for nxt in edges[todo.pop()]:
@@ -116,8 +118,18 @@ def check(table: Sequence[T], states: Iterable[str], start: str) -> None:
     problems += [f"state {s!r} is a trap" for s in sorted(states) if edges[s] <= {s} and s != start]
     for s in sorted(states):
         for intent in MUST_ANSWER:
-            rows = [r for r in table if r.state in (ANY, s) and r.on in (ANY, intent)]
-            if not any(r.guard is None for r in rows):
+            # A row made for the intent must answer it before any catch-all row can:
+            # the fallback's "Sorry, I didn't understand" is no answer to STOP.
+            for r in table:
+                if r.state not in (ANY, s) or r.on not in (ANY, intent):
+                    continue
+                if r.on == ANY:
+                    problems.append(f"state {s!r} does not answer {intent.value}: a row "
+                                    f"for any message to {r.state!r} comes first")
+                    break
+                if r.guard is None:
+                    break
+            else:
                 problems.append(f"state {s!r} does not answer {intent.value}")
     if problems:
         raise TableError("; ".join(problems))

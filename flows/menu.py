@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flows.machine import ANY, T
-from flows.types import Action, Choice, Context, Event, Intent, N_, Say
+from flows.types import N_, Action, Choice, Context, Event, Intent, Say
 
 MENU = "menu"
 

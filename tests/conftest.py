@@ -243,6 +243,27 @@ def client(app):  # type: ignore[no-untyped-def]
     return app.test_client()
 
 
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """A console password hashed once: argon2 is slow on purpose."""
+    from bot.console.accounts import hash_password
+
+    return hash_password(PASSWORD)
+
+
+@pytest.fixture
+def signed_in_client(app, rt: Runtime, password_hash: str):  # type: ignore[no-untyped-def]
+    """A test client signed in to the console, as the simulator needs outside embedded mode."""
+    from tests.console.conftest import make_account, sign_in
+
+    client = app.test_client()
+    sign_in(client, make_account(rt, password_hash, "sim@shop.example"))
+    return client
+
+
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)

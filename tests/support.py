@@ -18,7 +18,8 @@ from tests.conftest import PUBLIC_BASE_URL, SMS_FROM, TELEGRAM_SECRET, WHATSAPP_
 from tests.fakes.signing import twilio_signature
 
 _sids = itertools.count(1)
-_updates = itertools.count(100000001)
+# Clear of the recorded fixtures' update ids (100000001…), which tests post as well.
+_updates = itertools.count(200000001)
 
 
 def run_jobs(rt: Runtime, timeout: float = 20.0) -> None:
@@ -37,6 +38,13 @@ def run_jobs(rt: Runtime, timeout: float = 20.0) -> None:
             raise AssertionError(f"jobs still pending after {timeout}s: queued={queued} "
                                  f"scheduled={scheduled}")
         time.sleep(0.05)
+
+
+def work_once(rt: Runtime) -> None:
+    """Run the jobs queued now (and scheduled jobs already due), then return."""
+    SimpleWorker([rt.queue(name) for name in QUEUES], connection=rt.redis).work(
+        burst=True, with_scheduler=True, logging_level="WARNING"
+    )
 
 
 def _pending_work(rt: Runtime) -> bool:

@@ -1,45 +1,42 @@
 """RQ jobs: process a conversation's inbound messages, send its outbox rows.
 
 Jobs take ids, never objects, and find the database, Redis and channels through
-`bot.runtime.get()`.
+`bot.runtime.get()`. Sending lives in `workers.outbox`; its job is queued by this
+module's name (`workers.jobs.send_outbox`), which queued jobs keep.
 """
 
 from __future__ import annotations
 
 import logging
-import random
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import Any
 
 from redis.exceptions import LockError
 from sqlalchemy import select
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
-from typing import Any
-
 from bot import effects, engine, facts, language, runtime
-from bot.console import live
 from bot.models import (
-    ConsentEvent,
     Conversation,
-    DeliveryEvent,
     Direction,
     Message,
     MessageStatus,
     Outbox,
-    OutboxState,
     utcnow,
 )
-from bot.rules import blocked
 from bot.runtime import Runtime
 from channels.base import Address, Outgoing
 from flows.types import Event
+from workers.outbox import send_outbox
 from workers.queues import enqueue_process, enqueue_send
+
+__all__ = ["add_reply", "process_conversation", "process_next", "send_outbox"]
 
 log = logging.getLogger(__name__)
 
-LOCK_SECONDS = 60
-MAX_ATTEMPTS = 8
-BACKOFF_CAP = 600.0
+# How long a job waits for a conversation another worker holds before handing off.
+LOCK_WAIT = 20
 
 
 def process_conversation(conversation_id: int) -> None:
@@ -53,7 +50,8 @@ def process_conversation(conversation_id: int) -> None:
     """
     rt = runtime.get()
     lock = rt.redis.lock(
-        f"souk:lock:conv:{conversation_id}", timeout=LOCK_SECONDS, blocking_timeout=20
+        f"souk:lock:conv:{conversation_id}", timeout=rt.settings.lock_seconds,
+        blocking_timeout=LOCK_WAIT,
     )
     if not lock.acquire():
         enqueue_process(rt, conversation_id)
@@ -129,38 +127,44 @@ def process_next(rt: Runtime, conversation_id: int) -> list[int] | None:
             return facts.gather(facts.FactRequest(s, rt, conv, event, locale, state, hot.slots))
 
         try:
-            turn = engine.handle(
-                rt.shop,
-                hot,
-                engine.Conversation(
-                    channel=address.style,
-                    status=conv.status,
-                    locale=conv.locale,
-                    phone=address.phone,
-                    language_hint=meta.get("language_hint"),
-                    customer_name=conv.customer.name,
-                    country=conv.customer.country or country,
-                    locale_chosen=conv.customer.locale_chosen_at is not None,
-                ),
-                engine.Incoming(msg.body or "", msg.payload, msg.kind),
-                load_facts,
-            )
+            # A savepoint: a turn that breaks leaves no half-done effects behind.
+            with s.begin_nested():
+                turn = engine.handle(
+                    rt.shop,
+                    hot,
+                    engine.Conversation(
+                        channel=address.style,
+                        status=conv.status,
+                        locale=conv.locale,
+                        phone=address.phone,
+                        language_hint=meta.get("language_hint"),
+                        customer_name=conv.customer.name,
+                        country=conv.customer.country or country,
+                        locale_chosen=conv.customer.locale_chosen_at is not None,
+                    ),
+                    engine.Incoming(msg.body or "", msg.payload, msg.kind),
+                    load_facts,
+                )
+                conv.locale = turn.locale
+                if conv.customer.locale != turn.locale:
+                    conv.customer.locale = turn.locale
+                if conv.customer.country is None and country:
+                    conv.customer.country = country
+                ctx = effects.EffectContext(rt, utcnow(), turn.locale, proof=msg.provider_id)
+                replies = list(turn.replies)
+                for action in turn.effects:
+                    replies += effects.perform(s, conv, action, ctx)
+                rows = [add_reply(s, rt, conv, reply) for reply in replies]
+        except (OperationalError, InterfaceError):
+            raise  # the database is unwell, not the message: RQ retries the job
         except Exception:
-            log.exception("engine failed conversation=%s message=%s", conversation_id, msg.id)
+            # Retrying would fail the same way and hold up every later message of this
+            # shopper, so the message is done with: the shopper gets an apology.
+            log.exception("turn failed conversation=%s message=%s", conversation_id, msg.id)
             msg.processed_at = utcnow()
             msg.status = MessageStatus.PROCESSED.value
             row = add_reply(s, rt, conv, engine.apology(conv.locale or rt.shop.default_locale))
             return [row.id]
-        conv.locale = turn.locale
-        if conv.customer.locale != turn.locale:
-            conv.customer.locale = turn.locale
-        if conv.customer.country is None and country:
-            conv.customer.country = country
-        ctx = effects.EffectContext(rt, utcnow(), turn.locale, proof=msg.provider_id)
-        replies = list(turn.replies)
-        for action in turn.effects:
-            replies += effects.perform(s, conv, action, ctx)
-        rows = [add_reply(s, rt, conv, reply) for reply in replies]
         msg.processed_at = utcnow()
         msg.status = MessageStatus.PROCESSED.value
         log.info(
@@ -191,158 +195,3 @@ def ack_button(rt: Runtime, address: Address, meta: dict[str, object]) -> None:
         log.info("callback query not answered address=%s", address.masked(), exc_info=True)
 
 
-def send_outbox(outbox_id: int) -> None:
-    """Send an outbox row and every earlier pending row of its conversation, in order.
-
-    Failure policy: rules are checked at send time and a blocked message is
-    dropped with its reason. Transient provider errors (5xx, 429, timeouts) are
-    retried with exponential backoff and jitter, never sooner than the provider's
-    retry-after, up to MAX_ATTEMPTS; the conversation's later messages wait behind
-    it so the shopper reads them in order. Permanent errors are recorded on the
-    message and not retried. A worker killed mid-send leaves the row `sending`
-    until its lock expires; the sweeper then hands it to another worker.
-    """
-    rt = runtime.get()
-    with rt.db.session() as s:
-        row = s.get(Outbox, outbox_id)
-        if row is None or row.state == OutboxState.DONE.value:
-            return
-        conversation_id = row.conversation_id
-    lock = rt.redis.lock(
-        f"souk:lock:send:{conversation_id}", timeout=LOCK_SECONDS, blocking_timeout=20
-    )
-    if not lock.acquire():
-        enqueue_send(rt, outbox_id, utcnow() + timedelta(seconds=1))
-        return
-    try:
-        drain(rt, conversation_id, lock)
-    finally:
-        try:
-            lock.release()
-        except LockError:
-            log.warning("send lock expired conversation=%s", conversation_id)
-
-
-def drain(rt: Runtime, conversation_id: int, lock: object) -> None:
-    """Send the conversation's due outbox rows in order; stop at one that must wait."""
-    while True:
-        now = utcnow()
-        with rt.db.session() as s:
-            row = s.scalar(
-                select(Outbox)
-                .where(
-                    Outbox.conversation_id == conversation_id,
-                    Outbox.state != OutboxState.DONE.value,
-                )
-                .order_by(Outbox.id)
-                .limit(1)
-            )
-            if row is None:
-                return
-            if row.due_at > now:
-                enqueue_send(rt, row.id, row.due_at)
-                return
-            message, conv = row.message, s.get(Conversation, conversation_id)
-            assert conv is not None
-            reason = blocked(s, message, conv, now)
-            if reason is not None:
-                message.status = MessageStatus.DROPPED.value
-                message.error_message = reason
-                row.state = OutboxState.DONE.value
-                log.info("dropped message=%s conversation=%s reason=%s", message.id,
-                         conversation_id, reason)
-                continue
-            row.state = OutboxState.SENDING.value
-            row.locked_until = now + timedelta(seconds=LOCK_SECONDS)
-            row.attempts += 1
-            message.status = MessageStatus.SENDING.value
-            row_id, message_id = row.id, message.id
-            parts, start, attempts = list(message.parts or []), row.parts_sent, row.attempts
-            address = Address.parse(conv.address)
-        if not send_parts(rt, address, row_id, message_id, parts, start, attempts):
-            return
-        live.publish(rt, "message", conversation_id)
-        lock.reacquire()  # type: ignore[attr-defined]
-
-
-def send_parts(rt: Runtime, address: Address, row_id: int, message_id: int,
-               parts: list[dict[str, object]], start: int, attempts: int) -> bool:
-    """Send the parts not sent yet; False when the conversation must wait for a retry."""
-    from bot.errors import PermanentError, RetryableError
-
-    channel = rt.channel(address.channel)
-    try:
-        if channel is None:
-            raise PermanentError(f"channel {address.channel} is not configured",
-                                 code="not_configured")
-        for index in range(start, len(parts)):
-            result = channel.send(address, parts[index])
-            with rt.db.session() as s:
-                row, message = s.get(Outbox, row_id), s.get(Message, message_id)
-                assert row is not None and message is not None
-                row.parts_sent = index + 1
-                ids = list((message.meta or {}).get("provider_ids", []))
-                ids.append(result.provider_id)
-                message.meta = {**(message.meta or {}), "provider_ids": ids}
-                if message.provider_id is None:
-                    message.provider_id = result.provider_id
-                message.status = result.status
-                message.sent_at = message.status_at = utcnow()
-                if index + 1 == len(parts):
-                    row.state = OutboxState.DONE.value
-                    row.last_error = None
-        if not parts:
-            finish(rt, row_id, message_id, MessageStatus.SENT.value, None, None)
-        log.info("sent message=%s address=%s parts=%d", message_id, address.masked(), len(parts))
-        return True
-    except RetryableError as exc:
-        if attempts >= MAX_ATTEMPTS:
-            finish(rt, row_id, message_id, MessageStatus.FAILED.value, exc.code,
-                   f"gave up after {attempts} attempts: {exc}")
-            return True
-        delay = min(BACKOFF_CAP, 2.0 ** attempts) * random.uniform(0.5, 1.5)
-        delay = max(delay, exc.retry_after or 0.0)
-        due = utcnow() + timedelta(seconds=delay)
-        with rt.db.session() as s:
-            row, message = s.get(Outbox, row_id), s.get(Message, message_id)
-            assert row is not None and message is not None
-            row.state = OutboxState.PENDING.value
-            row.due_at = due
-            row.locked_until = None
-            row.last_error = str(exc)[:500]
-            message.status = MessageStatus.PENDING.value
-        log.warning("retry message=%s address=%s attempt=%d in=%.1fs error=%s", message_id,
-                    address.masked(), attempts, delay, exc)
-        enqueue_send(rt, row_id, due)
-        return False
-    except PermanentError as exc:
-        finish(rt, row_id, message_id, MessageStatus.FAILED.value, exc.code, str(exc))
-        log.warning("failed message=%s address=%s code=%s", message_id, address.masked(),
-                    exc.code)
-        if exc.code == "21610":
-            record_carrier_opt_out(rt, message_id)
-        return True
-
-
-def finish(rt: Runtime, row_id: int, message_id: int, status: str, code: str | None,
-           error: str | None) -> None:
-    with rt.db.session() as s:
-        row, message = s.get(Outbox, row_id), s.get(Message, message_id)
-        assert row is not None and message is not None
-        row.state = OutboxState.DONE.value
-        row.last_error = error[:500] if error else None
-        message.status = status
-        message.error_code = code
-        message.error_message = error[:500] if error else None
-        message.status_at = utcnow()
-        s.add(DeliveryEvent(message_id=message_id, status=status, error_code=code))
-
-
-def record_carrier_opt_out(rt: Runtime, message_id: int) -> None:
-    """Twilio 21610: the shopper opted out at the carrier. Stop sending to them."""
-    with rt.db.session() as s:
-        message = s.get(Message, message_id)
-        assert message is not None
-        conv = message.conversation
-        s.add(ConsentEvent(customer_id=conv.customer_id, topic="all", granted=False,
-                           channel=conv.channel, source="carrier", proof="21610"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from rq import Retry
 
@@ -31,6 +31,10 @@ def enqueue_send(rt: Runtime, outbox_id: int, at: datetime | None = None) -> Non
               "failure_ttl": 7 * 24 * 3600}
     queue = rt.queue(OUTBOUND)
     if at is not None and at > datetime.now(UTC):
+        # RQ keeps the time in whole seconds, cut down: round up, or the job would run
+        # up to a second early, find its row not yet due and reschedule itself in a loop.
+        if at.microsecond:
+            at = at.replace(microsecond=0) + timedelta(seconds=1)
         queue.enqueue_at(at, "workers.jobs.send_outbox", outbox_id, **kwargs)
     else:
         queue.enqueue("workers.jobs.send_outbox", outbox_id, **kwargs)

@@ -29,26 +29,37 @@ def run_worker(rt: Runtime, burst: bool = False) -> bool:
     """Work souk's queues, inbound first, with RQ's scheduler and souk's sweeper.
 
     SimpleWorker runs jobs in this process rather than forking per job: several
-    times the throughput (docs/PERFORMANCE.md), and the outbox makes a crash cheap.
+    times the throughput (~200 jobs/s against ~72 measured on 2 cores), and the outbox
+    makes a crash cheap.
     """
     stop = sweeper.start(rt) if not burst else None
     try:
         worker = SimpleWorker([rt.queue(name) for name in QUEUES], connection=rt.redis)
-        return worker.work(burst=burst, with_scheduler=True, logging_level=rt.settings.log_level)
+        log.info("worker ready queues=%s sweep_interval=%ss lock=%ss", ",".join(QUEUES),
+                 rt.settings.sweep_interval, rt.settings.lock_seconds)
+        return worker.work(burst=burst, with_scheduler=True, logging_level=rq_level(rt))
     finally:
         if stop is not None:
             stop.set()
 
 
+def rq_level(rt: Runtime) -> str:
+    """RQ's own log level: its INFO lines (three per job, with the job's arguments, and
+    several per embedded pass) would bury souk's; its warnings and errors still show."""
+    level = logging.getLevelName(rt.settings.log_level)
+    return logging.getLevelName(max(logging.WARNING, level if isinstance(level, int) else 0))
+
+
 def _schedule_loop(rt: Runtime, stop: threading.Event) -> None:
     """Move scheduled jobs (retries) onto their queues: RQ's scheduler, in a thread."""
-    scheduler = RQScheduler([rt.queue(name) for name in QUEUES], connection=rt.redis)
+    scheduler = RQScheduler([rt.queue(name) for name in QUEUES], connection=rt.redis,
+                            logging_level=rq_level(rt))
     while not stop.is_set():
         try:
             if not scheduler.acquired_locks:
-                scheduler.acquire_locks()
+                scheduler.acquire_locks()  # type: ignore[no-untyped-call]
             if scheduler.acquired_locks:
-                scheduler.enqueue_scheduled_jobs()
+                scheduler.enqueue_scheduled_jobs()  # type: ignore[no-untyped-call]
         except Exception:
             log.exception("scheduler pass failed")
         stop.wait(0.5)
@@ -62,7 +73,7 @@ def start_embedded(rt: Runtime) -> threading.Event:
     def work() -> None:
         while not stop.is_set():
             try:
-                worker.work(burst=True, logging_level=rt.settings.log_level)
+                worker.work(burst=True, logging_level=rq_level(rt))
             except Exception:
                 log.exception("embedded worker pass failed")
             time.sleep(0.05)
@@ -73,6 +84,7 @@ def start_embedded(rt: Runtime) -> threading.Event:
         (sweeper.run_forever, (rt, stop), "souk-sweeper"),
     ):
         threading.Thread(target=target, args=args, name=name, daemon=True).start()
-    log.info("embedded mode: SQLite or DATABASE_URL, in-process Redis stand-in, jobs run by a "
-             "worker thread in this process")
+    log.info("embedded mode (no REDIS_URL): this one process runs everything, with an "
+             "in-process Redis stand-in and a worker thread; database=%s",
+             rt.settings.database_url.partition(":")[0])
     return stop

@@ -12,7 +12,7 @@ import logging
 import threading
 from datetime import timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from bot.models import Direction, Message, Outbox, OutboxState, utcnow
 from bot.runtime import Runtime
@@ -20,13 +20,15 @@ from workers.queues import enqueue_process, enqueue_send
 
 log = logging.getLogger(__name__)
 
-INTERVAL = 10.0
-# Work younger than this is probably still in a queue: leave it to its job.
-GRACE = timedelta(seconds=15)
 
+def sweep(rt: Runtime, grace: timedelta | None = None) -> tuple[int, int]:
+    """Re-enqueue stale inbound messages and outbox rows; return how many of each.
 
-def sweep(rt: Runtime, grace: timedelta = GRACE) -> tuple[int, int]:
-    """Re-enqueue stale inbound messages and outbox rows; return how many of each."""
+    Work younger than `grace` (SOUK_SWEEP_GRACE) is probably still in a queue and is
+    left to its job.
+    """
+    if grace is None:
+        grace = timedelta(seconds=rt.settings.sweep_grace)
     now = utcnow()
     with rt.db.session() as s:
         conversations = s.scalars(
@@ -38,13 +40,17 @@ def sweep(rt: Runtime, grace: timedelta = GRACE) -> tuple[int, int]:
             )
             .distinct()
         ).all()
+        # One send job per conversation is enough: it drains the conversation in order.
         rows = s.scalars(
-            select(Outbox.id).where(
+            select(func.min(Outbox.id))
+            .where(
                 or_(
                     and_(Outbox.state == OutboxState.PENDING.value, Outbox.due_at < now - grace),
                     and_(Outbox.state == OutboxState.SENDING.value, Outbox.locked_until < now),
                 )
-            ).order_by(Outbox.id).limit(5000)
+            )
+            .group_by(Outbox.conversation_id)
+            .limit(5000)
         ).all()
     for conversation_id in conversations:
         enqueue_process(rt, conversation_id)
@@ -55,10 +61,16 @@ def sweep(rt: Runtime, grace: timedelta = GRACE) -> tuple[int, int]:
     return len(conversations), len(rows)
 
 
-def run_forever(rt: Runtime, stop: threading.Event, interval: float = INTERVAL) -> None:
-    """Sweep every `interval` seconds until `stop` is set; one sweeper at a time."""
+def run_forever(rt: Runtime, stop: threading.Event, interval: float | None = None) -> None:
+    """Sweep every `interval` (SOUK_SWEEP_INTERVAL) seconds until `stop` is set.
+
+    The lock is left to expire rather than released, so however many workers run,
+    one of them sweeps per interval.
+    """
+    interval = interval or rt.settings.sweep_interval
     while not stop.wait(interval):
-        lock = rt.redis.lock("souk:lock:sweeper", timeout=max(1.0, interval - 1), blocking_timeout=0)
+        lock = rt.redis.lock("souk:lock:sweeper", timeout=max(0.2, interval * 0.9),
+                             blocking_timeout=0)
         try:
             if lock.acquire():
                 sweep(rt)
@@ -66,7 +78,7 @@ def run_forever(rt: Runtime, stop: threading.Event, interval: float = INTERVAL) 
             log.exception("sweep failed")
 
 
-def start(rt: Runtime, interval: float = INTERVAL) -> threading.Event:
+def start(rt: Runtime, interval: float | None = None) -> threading.Event:
     """Run the sweeper in a daemon thread; set the returned event to stop it."""
     stop = threading.Event()
     threading.Thread(target=run_forever, args=(rt, stop, interval), name="souk-sweeper",

@@ -44,7 +44,7 @@ from bot.models import (
 from bot.runtime import Runtime
 from channels.base import Address
 from flows.types import Event, Intent
-from workers.jobs import LOCK_SECONDS, add_reply
+from workers.jobs import add_reply
 from workers.queues import enqueue_send
 
 log = logging.getLogger(__name__)
@@ -185,7 +185,7 @@ def give_back(rt: Runtime, conversation_id: int, agent: Agent, how: GiveBack, *,
     """Hand back or resolve: the bot has the conversation again and tells the shopper so."""
     # The worker's lock on the conversation: giving back never interleaves with the
     # processing of a shopper's message.
-    lock = rt.redis.lock(f"souk:lock:conv:{conversation_id}", timeout=LOCK_SECONDS,
+    lock = rt.redis.lock(f"souk:lock:conv:{conversation_id}", timeout=rt.settings.lock_seconds,
                          blocking_timeout=LOCK_WAIT)
     if not lock.acquire():
         raise Conflict("The conversation is busy right now; try again in a moment.")

@@ -98,7 +98,7 @@
       if (res.ok) {
         const data = await res.json();
         render(data.messages);
-        cursor = data.cursor;
+        if (Number.isInteger(data.cursor)) cursor = data.cursor;
       }
     } catch (e) { /* the next poll tries again */ }
   }

@@ -10,12 +10,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.console.accounts import hash_password
 from bot.models import Agent, Conversation, Handoff
 from bot.runtime import Runtime
 from tests.support import post_twilio, run_jobs, twilio_form
 
-PASSWORD = "correct horse battery"
+from tests.conftest import PASSWORD
 SHOPPER = "whatsapp:+5511987654321"
 
 
@@ -25,11 +24,6 @@ class Account:
     email: str
     role: str
     name: str
-
-
-@pytest.fixture(scope="session")
-def password_hash() -> str:
-    return hash_password(PASSWORD)
 
 
 def make_account(rt: Runtime, password_hash: str, email: str, role: str = "agent",

@@ -152,7 +152,7 @@ class Handler(BaseHTTPRequestHandler):
         params = parse_qs(body.decode("utf-8"), keep_blank_values=True)
         to = _first(params, "To")
         rule = self.fake.take_rule(to)
-        if rule is not None and rule.hang and not self._hold(rule.hang):
+        if rule is not None and rule.hang and not self.fake.holding(self._hold, rule.hang):
             # The client gave up (its timeout): like Twilio, nothing was created.
             self.fake.record_attempt(arrived, to, 0)
             self.close_connection = True

@@ -25,7 +25,7 @@ import json
 import secrets
 import sys
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from http.server import ThreadingHTTPServer
 from typing import Any
@@ -113,6 +113,7 @@ class _State:
     messages: list[FakeMessage] = field(default_factory=list)
     attempts: list[tuple[float, str, int]] = field(default_factory=list)  # (time, To, status)
     rules: list[Rule] = field(default_factory=list)
+    held: int = 0  # requests being held by a hang rule right now
 
 
 class FakeTwilio:
@@ -219,6 +220,16 @@ class FakeTwilio:
         with self._state.lock:
             return list(self._state.attempts)
 
+    def wait_holding(self, n: int = 1, timeout: float = 5.0) -> None:
+        """Block until `n` requests are being held by hang rules; AssertionError after `timeout`.
+
+        A held request has reached the provider, which has not accepted it yet.
+        """
+        with self._state.lock:
+            if not self._state.lock.wait_for(lambda: self._state.held >= n, timeout):
+                raise AssertionError(f"fake Twilio holds {self._state.held} requests, "
+                                     f"expected {n}")
+
     def wait_for(self, n: int, timeout: float = 5.0) -> list[FakeMessage]:
         """Block until at least `n` messages were accepted; AssertionError after `timeout`."""
         with self._state.lock:
@@ -259,6 +270,17 @@ class FakeTwilio:
                         self._state.rules.remove(rule)
                 return rule
         return None
+
+    def holding(self, hold: Callable[[float], bool], seconds: float) -> bool:
+        """Run the handler's `hold(seconds)`, counted in `held` meanwhile; its result."""
+        with self._state.lock:
+            self._state.held += 1
+            self._state.lock.notify_all()
+        try:
+            return hold(seconds)
+        finally:
+            with self._state.lock:
+                self._state.held -= 1
 
     def record_attempt(self, arrived: float, to: str, status: int) -> None:
         with self._state.lock:

@@ -1,0 +1,217 @@
+"""Sending the outbox: each conversation's rows in order, through its channel, once.
+
+The send job takes an outbox row's id and drains that row's conversation: rows go out
+oldest first, one worker per conversation (a Redis lock), and a row waiting for a
+retry holds back the rows behind it so a shopper reads replies in order.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import timedelta
+
+from redis.exceptions import LockError
+from sqlalchemy import select
+
+from bot import runtime
+from bot.console import live
+from bot.errors import PermanentError, ProviderError, RetryableError
+from bot.models import (
+    DELIVERY_RANK,
+    ConsentEvent,
+    Conversation,
+    DeliveryEvent,
+    Message,
+    MessageStatus,
+    Outbox,
+    OutboxState,
+    utcnow,
+)
+from bot.rules import blocked
+from bot.runtime import Runtime
+from channels.base import Address
+from workers.queues import enqueue_send
+
+log = logging.getLogger(__name__)
+
+# Provider retries: 0.5-1.5 s, then doubling up to the cap, about half an hour in all.
+MAX_ATTEMPTS = 12
+BACKOFF_CAP = 600.0
+# How long a job waits for a conversation another worker holds before handing off.
+LOCK_WAIT = 20
+
+
+def send_outbox(outbox_id: int) -> None:
+    """Send an outbox row and every earlier pending row of its conversation, in order.
+
+    Failure policy: rules are checked at send time and a blocked message is
+    dropped with its reason. Transient provider errors (5xx, 429, timeouts) are
+    retried with exponential backoff and jitter, never sooner than the provider's
+    retry-after, up to MAX_ATTEMPTS; the conversation's later messages wait behind
+    it so the shopper reads them in order. Permanent errors are recorded on the
+    message and not retried. A worker killed mid-send leaves the row `sending`
+    until its lock expires; the sweeper then hands it to another worker.
+    """
+    rt = runtime.get()
+    with rt.db.session() as s:
+        row = s.get(Outbox, outbox_id)
+        if row is None or row.state == OutboxState.DONE.value:
+            return
+        conversation_id = row.conversation_id
+    lock = rt.redis.lock(
+        f"souk:lock:send:{conversation_id}", timeout=rt.settings.lock_seconds,
+        blocking_timeout=LOCK_WAIT,
+    )
+    if not lock.acquire():
+        enqueue_send(rt, outbox_id, utcnow() + timedelta(seconds=1))
+        return
+    try:
+        drain(rt, conversation_id, lock)
+    finally:
+        try:
+            lock.release()
+        except LockError:
+            log.warning("send lock expired conversation=%s", conversation_id)
+
+
+def drain(rt: Runtime, conversation_id: int, lock: object) -> None:
+    """Send the conversation's due outbox rows in order; stop at one that must wait."""
+    while True:
+        now = utcnow()
+        with rt.db.session() as s:
+            row = s.scalar(
+                select(Outbox)
+                .where(
+                    Outbox.conversation_id == conversation_id,
+                    Outbox.state != OutboxState.DONE.value,
+                )
+                .order_by(Outbox.id)
+                .limit(1)
+            )
+            if row is None:
+                return
+            if row.due_at > now:
+                enqueue_send(rt, row.id, row.due_at)
+                return
+            message, conv = row.message, s.get(Conversation, conversation_id)
+            assert conv is not None
+            reason = blocked(s, message, conv, now)
+            if reason is not None:
+                message.status = MessageStatus.DROPPED.value
+                message.error_message = reason
+                row.state = OutboxState.DONE.value
+                log.info("dropped message=%s conversation=%s reason=%s", message.id,
+                         conversation_id, reason)
+                continue
+            if row.attempts >= MAX_ATTEMPTS:
+                # Workers died sending this row again and again: stop feeding it to them.
+                message.status = MessageStatus.FAILED.value
+                message.error_message = f"gave up after {row.attempts} attempts"
+                row.state = OutboxState.DONE.value
+                log.warning("gave up message=%s conversation=%s attempts=%d", message.id,
+                            conversation_id, row.attempts)
+                continue
+            row.state = OutboxState.SENDING.value
+            row.locked_until = now + timedelta(seconds=rt.settings.lock_seconds)
+            row.attempts += 1
+            message.status = MessageStatus.SENDING.value
+            row_id, message_id = row.id, message.id
+            parts, start, attempts = list(message.parts or []), row.parts_sent, row.attempts
+            address = Address.parse(conv.address)
+        if not send_parts(rt, address, row_id, message_id, parts, start, attempts):
+            return
+        live.publish(rt, "message", conversation_id)
+        lock.reacquire()  # type: ignore[attr-defined]
+
+
+def send_parts(rt: Runtime, address: Address, row_id: int, message_id: int,
+               parts: list[dict[str, object]], start: int, attempts: int) -> bool:
+    """Send the parts not sent yet; False when the conversation must wait for a retry."""
+    channel = rt.channel(address.channel)
+    try:
+        if channel is None:
+            raise PermanentError(f"channel {address.channel} is not configured",
+                                 code="not_configured")
+        for index in range(start, len(parts)):
+            try:
+                result = channel.send(address, parts[index])
+            except ProviderError:
+                raise
+            except Exception as exc:
+                # An adapter's own bug or an unmapped network error: retried like a
+                # transient failure, so it gives up after MAX_ATTEMPTS instead of looping.
+                log.exception("send raised message=%s address=%s", message_id, address.masked())
+                raise RetryableError(f"unexpected {type(exc).__name__}",
+                                     code="unexpected") from exc
+            with rt.db.session() as s:
+                row, message = s.get(Outbox, row_id), s.get(Message, message_id)
+                assert row is not None and message is not None
+                row.parts_sent = index + 1
+                ids = list((message.meta or {}).get("provider_ids", []))
+                ids.append(result.provider_id)
+                message.meta = {**(message.meta or {}), "provider_ids": ids}
+                if message.provider_id is None:
+                    message.provider_id = result.provider_id
+                # A status callback for an earlier part may already have said more.
+                if DELIVERY_RANK.get(result.status, 0) >= DELIVERY_RANK.get(message.status, 0):
+                    message.status = result.status
+                message.sent_at = message.status_at = utcnow()
+                if index + 1 == len(parts):
+                    row.state = OutboxState.DONE.value
+                    row.last_error = None
+        if not parts:
+            finish(rt, row_id, message_id, MessageStatus.SENT.value, None, None)
+        log.info("sent message=%s address=%s parts=%d", message_id, address.masked(), len(parts))
+        return True
+    except RetryableError as exc:
+        if attempts >= MAX_ATTEMPTS:
+            finish(rt, row_id, message_id, MessageStatus.FAILED.value, exc.code,
+                   f"gave up after {attempts} attempts: {exc}")
+            return True
+        delay = min(BACKOFF_CAP, 2.0 ** (attempts - 1)) * random.uniform(0.5, 1.5)
+        delay = max(delay, exc.retry_after or 0.0)
+        due = utcnow() + timedelta(seconds=delay)
+        with rt.db.session() as s:
+            row, message = s.get(Outbox, row_id), s.get(Message, message_id)
+            assert row is not None and message is not None
+            row.state = OutboxState.PENDING.value
+            row.due_at = due
+            row.locked_until = None
+            row.last_error = str(exc)[:500]
+            message.status = MessageStatus.PENDING.value
+        log.warning("retry message=%s address=%s attempt=%d in=%.1fs error=%s", message_id,
+                    address.masked(), attempts, delay, exc)
+        enqueue_send(rt, row_id, due)
+        return False
+    except PermanentError as exc:
+        finish(rt, row_id, message_id, MessageStatus.FAILED.value, exc.code, str(exc))
+        log.warning("failed message=%s address=%s code=%s", message_id, address.masked(),
+                    exc.code)
+        if exc.code == "21610":
+            record_carrier_opt_out(rt, message_id)
+        return True
+
+
+def finish(rt: Runtime, row_id: int, message_id: int, status: str, code: str | None,
+           error: str | None) -> None:
+    with rt.db.session() as s:
+        row, message = s.get(Outbox, row_id), s.get(Message, message_id)
+        assert row is not None and message is not None
+        row.state = OutboxState.DONE.value
+        row.last_error = error[:500] if error else None
+        message.status = status
+        message.error_code = code
+        message.error_message = error[:500] if error else None
+        message.status_at = utcnow()
+        s.add(DeliveryEvent(message_id=message_id, status=status, error_code=code))
+
+
+def record_carrier_opt_out(rt: Runtime, message_id: int) -> None:
+    """Twilio 21610: the shopper opted out at the carrier. Stop sending to them."""
+    with rt.db.session() as s:
+        message = s.get(Message, message_id)
+        assert message is not None
+        conv = message.conversation
+        s.add(ConsentEvent(customer_id=conv.customer_id, topic="all", granted=False,
+                           channel=conv.channel, source="carrier", proof="21610"))
