@@ -7,6 +7,7 @@ change without a migration.
 
 from bot.models.admin import Agent, ApiKey, AuditEntry
 from bot.models.base import Base, BigId, UTCDateTime, utcnow
+from bot.models.catalog import CatalogState, catalog_version, touch_catalog
 from bot.models.commerce import (
     Cart,
     CartItem,
@@ -43,6 +44,7 @@ __all__ = [
     "BigId",
     "Cart",
     "CartItem",
+    "CatalogState",
     "ChannelAddress",
     "ConsentEvent",
     "Conversation",
@@ -63,5 +65,7 @@ __all__ = [
     "ProviderEvent",
     "UTCDateTime",
     "Variant",
+    "catalog_version",
+    "touch_catalog",
     "utcnow",
 ]
