@@ -11,11 +11,12 @@ is the shopper's own dollar or peso when they use one, else US dollars.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from bot.catalog.text import Token, analyze, fold
+from bot.catalog.text import Token, analyze, fold, fold_aligned
 
 DOLLAR_LIKE = frozenset({"USD", "MXN", "SGD", "CAD", "AUD", "NZD", "HKD", "ARS", "CLP", "COP"})
 PESO_LIKE = frozenset({"MXN", "ARS", "CLP", "COP", "UYU"})
@@ -65,8 +66,9 @@ _PRICED = re.compile(_amount(1))
 
 _SIZE_WORDS = r"size|talla|talle|tamanho|tam|numero|num|nro|no|n|calzado|calco|numeracao"
 _SIZE = re.compile(
-    rf"(?<!\w)(?:{_SIZE_WORDS})\.?\s*(?P<size>\d{{1,2}}(?:[.,]5)?|xxxl|xxl|xl|xs|xxs|xg|gg|eg|"
-    r"pp|small|medium|large|pequen[oa]|median[oa]|grande|[smlpg])(?!\w)"
+    rf"(?<!\w)(?:{_SIZE_WORDS})(?:\s*\.\s*|\s+)"
+    r"(?P<size>\d{1,2}(?:[.,]5)?|xxxl|xxl|xl|xs|xxs|xg|gg|eg|pp|small|medium|large|"
+    r"pequen[oa]|median[oa]|grande|[smlpg])(?!\w)"
 )
 _LETTER_SIZES = {
     "xxs": "xxs", "pp": "xs", "xs": "xs", "s": "s", "p": "s", "small": "s",
@@ -92,7 +94,13 @@ class Query:
         """Whether there is nothing to search for (a bare "do you have...?")."""
         return not self.tokens and not self.sizes
 
+    @property
+    def limited(self) -> bool:
+        """Whether a price limit was given."""
+        return self.price_min is not None or self.price_max is not None
 
+
+@functools.lru_cache(maxsize=4096)
 def size_term(value: str) -> str:
     """The index term of a size: "M", "medium" and "Mediano" → "size:m"; "42,5" → "size:42.5"."""
     flat = fold(value).strip().replace(",", ".")
@@ -101,9 +109,10 @@ def size_term(value: str) -> str:
 
 def parse(text: str, *, locale: str, currency: str | None = None) -> Query:
     """Read `text` in the shopper's `locale`; `currency` is theirs, for "$" and bare limits."""
-    flat = fold(text)
+    flat = fold_aligned(text)
     price_min = price_max = None
     named: str | None = None
+    cuts: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:
         match = pattern.search(flat)
         if match is None:
@@ -119,7 +128,8 @@ def parse(text: str, *, locale: str, currency: str | None = None) -> Query:
             price_max = first
         else:
             price_min = first
-        flat = flat[: match.start()] + " " + flat[match.end():]
+        flat = _blank(flat, match.span())
+        cuts.append(match.span())
         if kind == "between":
             break
     if price_min is None and price_max is None:
@@ -127,13 +137,23 @@ def parse(text: str, *, locale: str, currency: str | None = None) -> Query:
         if match is not None and (match.group("pre1") or match.group("post1")):
             price_max = _number(match.group("num1"), locale)
             named = _currency(match, 1, currency)
-            flat = flat[: match.start()] + " " + flat[match.end():]
+            flat = _blank(flat, match.span())
+            cuts.append(match.span())
     sizes = []
     for match in _SIZE.finditer(flat):
         sizes.append(size_term(match.group("size")))
-    flat = _SIZE.sub(" ", flat)
-    tokens = tuple(analyze(flat))
+        cuts.append(match.span())
+    rest = text
+    for span in cuts:
+        rest = _blank(rest, span)
+    tokens = tuple(analyze(rest))
     return Query(tokens, tuple(dict.fromkeys(sizes)), price_min, price_max, named)
+
+
+def _blank(text: str, span: tuple[int, int]) -> str:
+    """`text` with the characters of `span` turned into spaces (positions kept)."""
+    start, end = span
+    return text[:start] + " " * (end - start) + text[end:]
 
 
 def _currency(match: re.Match[str], n: int, theirs: str | None) -> str | None:

@@ -21,12 +21,14 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.catalog.index import Index, Record, VariantRecord
+from bot.catalog.index import Index
 from bot.catalog.query import Query, parse
+from bot.catalog.records import Record, VariantRecord
 from bot.models import Product, Variant, catalog_version
 from bot.money import UnknownCurrency, rate
 from bot.shop import Shop
@@ -75,13 +77,26 @@ def search(
     the process's shop is used when a conversion is needed.
     """
     return find(session, query, locale=locale, limit=limit, offset=offset, currency=currency,
-                shop=shop)[0]
+                shop=shop).result
+
+
+@dataclass(frozen=True, slots=True)
+class Searched:
+    """What `find` learned: the result, and how the words fared.
+
+    `complete`: every word matched the products found. `empty`: the words hold
+    nothing to search for ("do you have...?" alone).
+    """
+
+    result: SearchResult
+    complete: bool
+    empty: bool
 
 
 def find(
     session: Session, query: str, *, locale: str, limit: int = 5, offset: int = 0,
     currency: str | None = None, shop: Shop | None = None,
-) -> tuple[SearchResult, bool]:
+) -> Searched:
     """`search()`, and whether every word of the query matched the products found."""
     limit = max(0, min(limit, MAX_LIMIT))
     offset = max(0, offset)
@@ -95,7 +110,8 @@ def find(
             for m in found.matches]
     result = SearchResult(hits, found.total, parsed.price_max, parsed.price_min,
                           limits_currency or (shop.base_currency if shop else None))
-    return result, found.complete and not parsed.empty
+    empty = parsed.empty and not parsed.limited
+    return Searched(result, found.complete and not empty, empty)
 
 
 def _limits(parsed: Query, source: str | None, target: str, shop: Shop | None
@@ -120,30 +136,75 @@ def _limits(parsed: Query, source: str | None, target: str, shop: Shop | None
     return convert(parsed.price_min), convert(parsed.price_max)
 
 
+# A rebuild that took longer than this last time is done in the background, and the
+# index it replaces keeps answering meanwhile: with a large catalog, a query right
+# after a change must not wait for the whole catalog to be read again. The products
+# it lists are read fresh from the database, so only new matches are late.
+INLINE_BUILD_SECONDS = 1.0
+
+
+@dataclass
+class _Cached:
+    version: tuple[int, str]
+    index: Index
+    seconds: float
+
+
 _lock = threading.Lock()
-_cache: OrderedDict[str, tuple[tuple[int, str], Index]] = OrderedDict()
+_cache: OrderedDict[str, _Cached] = OrderedDict()
+_building: set[str] = set()
 
 
 def current_index(session: Session) -> Index:
     """This process's index of the session's database, rebuilt if the catalog changed."""
-    key = session.get_bind().url.render_as_string(hide_password=True)
+    bind = session.get_bind()
+    key = bind.url.render_as_string(hide_password=True)
     version = catalog_version(session)
     cached = _cache.get(key)
-    if cached is not None and cached[0] == version:
-        return cached[1]
+    if cached is not None and cached.version == version:
+        return cached.index
+    if cached is not None and cached.seconds > INLINE_BUILD_SECONDS:
+        _rebuild_in_background(key, bind)
+        return cached.index
     with _lock:
         cached = _cache.get(key)
-        if cached is not None and cached[0] == version:
-            return cached[1]
-        started = time.perf_counter()
-        index = Index.build(records(session))
-        _cache[key] = (version, index)
-        _cache.move_to_end(key)
-        while len(_cache) > MAX_CACHED:
-            _cache.popitem(last=False)
-        log.info("catalog index built version=%s products=%d seconds=%.2f", version[0],
-                 len(index), time.perf_counter() - started)
-        return index
+        if cached is not None and cached.version == version:
+            return cached.index
+        return _build(key, session, version).index
+
+
+def _build(key: str, session: Session, version: tuple[int, str]) -> _Cached:
+    started = time.perf_counter()
+    index = Index.build(records(session))
+    entry = _Cached(version, index, time.perf_counter() - started)
+    _cache[key] = entry
+    _cache.move_to_end(key)
+    while len(_cache) > MAX_CACHED:
+        _cache.popitem(last=False)
+    log.info("catalog index built version=%s products=%d seconds=%.2f", version[0],
+             len(index), entry.seconds)
+    return entry
+
+
+def _rebuild_in_background(key: str, bind: Any) -> None:
+    with _lock:
+        if key in _building:
+            return
+        _building.add(key)
+
+    def rebuild() -> None:
+        try:
+            with Session(bind) as session:
+                version = catalog_version(session)
+                built = _build(key, session, version)
+            log.info("catalog index replaced in the background after %.1fs", built.seconds)
+        except Exception:  # the old index keeps answering; the next query tries again
+            log.exception("catalog index rebuild failed")
+        finally:
+            with _lock:
+                _building.discard(key)
+
+    threading.Thread(target=rebuild, name="catalog-index", daemon=True).start()
 
 
 def records(session: Session) -> Iterator[Record]:

@@ -18,7 +18,7 @@ import functools
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 WORDS_FILE = Path(__file__).with_name("words.toml")
@@ -32,12 +32,32 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def fold_aligned(text: str) -> str:
+    """`text` lower-cased without accents, one character for each of `text`'s.
+
+    Positions in the result are positions in `text`: patterns are matched on this and
+    the matched parts cut out of the original, accents intact ("lã" must stay "lã").
+    """
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFKD", ch)[:1] or ch
+        lowered = base.lower()
+        out.append(lowered if len(lowered) == 1 else base)
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _fold_word(word: str) -> str:
+    return fold(word)
+
+
 def words(text: str) -> list[tuple[str, str]]:
     """The words of `text`, each as (lower-case with accents, folded)."""
     lowered = unicodedata.normalize("NFC", text.casefold())
-    return [(w, fold(w)) for w in _SPLIT.split(lowered) if w]
+    return [(w, _fold_word(w)) for w in _SPLIT.split(lowered) if w]
 
 
+@functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """A folded word without its plural or gender ending (rules for en, es and pt)."""
     if len(word) < 4 or word.isdigit():
@@ -65,6 +85,8 @@ class Token:
     terms: tuple[str, ...]  # concepts ("@red") or one stem
     concept: bool
     number: bool = False
+    # The stem of a one-word concept as written: "windbreaker" is a jacket, and more.
+    literal: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,11 +95,16 @@ class Lexicon:
 
     phrases: dict[tuple[str, ...], tuple[str, ...]]  # folded words → concepts
     exact: dict[str, tuple[str, ...]]  # one lower-case accented word → concepts
-    folded: dict[str, tuple[str, ...]]  # one folded word, or its stem → concepts
+    folded: dict[str, tuple[str, ...]]  # one folded word → concepts
+    stems: dict[str, tuple[str, ...]]  # the stem of a folded word of 4+ letters → concepts
     parents: dict[str, tuple[str, ...]]  # concept → broader concepts, transitively
     stopwords: frozenset[str]
     names: dict[str, dict[str, str]]  # concept → locale → the word to show
     longest: int
+    starts: frozenset[str] = frozenset()  # first words of phrases
+    # Words already analyzed: catalogs repeat their words, so indexing is mostly lookups.
+    memo: dict[tuple[str, str], Token | None] = field(default_factory=dict, compare=False,
+                                                      repr=False)
 
     def concept_words(self) -> set[str]:
         """Every single folded word the lexicon knows, for typo correction."""
@@ -106,6 +133,7 @@ def build_lexicon(data: dict[str, object]) -> Lexicon:
     phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
     exact: dict[str, tuple[str, ...]] = {}
     folded: dict[str, tuple[str, ...]] = {}
+    stems: dict[str, tuple[str, ...]] = {}
     names: dict[str, dict[str, str]] = {}
 
     def add(text: str, concepts: tuple[str, ...]) -> None:
@@ -118,7 +146,13 @@ def build_lexicon(data: dict[str, object]) -> Lexicon:
         # "lã" folds to "la", a Spanish article: such words are matched only as written.
         if flat not in stopwords:
             folded.setdefault(flat, concepts)
-            folded.setdefault(stem(flat), concepts)
+            # Plurals the stemmer reads otherwise: boné → bonés, reloj → relojes.
+            folded.setdefault(flat + "s", concepts)
+            if flat[-1] not in "aeiou":
+                folded.setdefault(flat + "es", concepts)
+            # Stems meet stems only: "capa" must not become "cap" (a hat).
+            if len(flat) >= 4:
+                stems.setdefault(stem(flat), concepts)
 
     for name, by_locale in _table(data, "concepts").items():
         concept = (CONCEPT + name,)
@@ -137,7 +171,8 @@ def build_lexicon(data: dict[str, object]) -> Lexicon:
             chain.append(seen)
         parents[child] = tuple(chain)
     longest = max((len(p) for p in phrases), default=1)
-    return Lexicon(phrases, exact, folded, parents, stopwords, names, longest)
+    starts = frozenset(p[0] for p in phrases)
+    return Lexicon(phrases, exact, folded, stems, parents, stopwords, names, longest, starts)
 
 
 def _table(data: dict[str, object], key: str) -> dict[str, object]:
@@ -145,42 +180,54 @@ def _table(data: dict[str, object], key: str) -> dict[str, object]:
     return value if isinstance(value, dict) else {}
 
 
-def analyze(text: str, lex: Lexicon | None = None, *, keep_stopwords: bool = False) -> list[Token]:
+def analyze(text: str, lex: Lexicon | None = None) -> list[Token]:
     """The tokens of `text`: phrases and words as concepts, other words as stems.
 
-    Stopwords are dropped unless `keep_stopwords`; single letters survive only inside
-    a phrase ("t-shirt", "prova d'água").
+    Stopwords are dropped; single letters survive only inside a phrase ("t-shirt",
+    "prova d'água").
     """
     lex = lex or lexicon()
     parts = words(text)
     tokens: list[Token] = []
-    i = 0
-    while i < len(parts):
-        for size in range(min(lex.longest, len(parts) - i), 1, -1):
-            key = tuple(f for _, f in parts[i : i + size])
-            if key in lex.phrases:
-                tokens.append(Token(" ".join(key), lex.phrases[key], True))
-                i += size
-                break
-        else:
-            raw, flat = parts[i]
-            i += 1
-            token = _word(raw, flat, lex, keep_stopwords)
-            if token is not None:
-                tokens.append(token)
+    i, count = 0, len(parts)
+    while i < count:
+        if parts[i][1] in lex.starts:
+            for size in range(min(lex.longest, count - i), 1, -1):
+                key = tuple(f for _, f in parts[i : i + size])
+                if key in lex.phrases:
+                    tokens.append(Token(" ".join(key), lex.phrases[key], True))
+                    i += size
+                    break
+            else:
+                size = 0
+            if size:
+                continue
+        raw, flat = parts[i]
+        i += 1
+        memo = lex.memo.get((raw, flat), _UNSEEN)
+        if memo is _UNSEEN:
+            memo = lex.memo[(raw, flat)] = _word(raw, flat, lex)
+            if len(lex.memo) > MEMO_LIMIT:  # shoppers' typos must not grow it forever
+                lex.memo.clear()
+        if memo is not None:
+            tokens.append(memo)  # type: ignore[arg-type]
     return tokens
 
 
-def _word(raw: str, flat: str, lex: Lexicon, keep_stopwords: bool) -> Token | None:
+_UNSEEN = object()
+MEMO_LIMIT = 500_000
+
+
+def _word(raw: str, flat: str, lex: Lexicon) -> Token | None:
     if raw in lex.exact:
-        return Token(flat, lex.exact[raw], True)
+        return Token(flat, lex.exact[raw], True, literal=stem(flat))
     if flat.isdigit():
         return Token(flat, (flat,), False, number=True)
-    if (flat in lex.stopwords and not keep_stopwords) or len(flat) < 2:
+    if flat in lex.stopwords or len(flat) < 2:
         return None
-    concepts = lex.folded.get(flat) or lex.folded.get(stem(flat))
+    concepts = lex.folded.get(flat) or (lex.stems.get(stem(flat)) if len(flat) >= 4 else None)
     if concepts:
-        return Token(flat, concepts, True)
+        return Token(flat, concepts, True, literal=stem(flat))
     return Token(flat, (stem(flat),), False)
 
 

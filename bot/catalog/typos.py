@@ -60,12 +60,21 @@ class TypoIndex:
     by_deletion: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, words: Iterable[str]) -> TypoIndex:
-        """Index the words that are long enough to be corrected to."""
-        known = frozenset(w for w in words if len(w) >= MIN_LENGTH - 1 and w.isalpha())
+    def build(cls, words: Iterable[str], far: Iterable[str] = ()) -> TypoIndex:
+        """Index `words`, and `far` words whose long ones are also stored two deletions deep.
+
+        A word stored one deletion deep is found when the typo is an edit on the
+        query's side plus at most one on its own (most typos); two deep, also when
+        both sides need two (a wrong letter and a missing one: "headfones").
+        """
+        far = frozenset(w for w in far if w.isalpha())
+        known = frozenset(w for w in (*words, *far) if len(w) >= MIN_LENGTH - 1 and w.isalpha())
         by_deletion: dict[str, list[str]] = {}
         for word in known:
-            for key in deletions(word):
+            keys = deletions(word)
+            if word in far and len(word) >= TWO_EDITS_FROM:
+                keys |= {d2 for d in keys for d2 in deletions(d)}
+            for key in keys:
                 by_deletion.setdefault(key, []).append(word)
         return cls(known, by_deletion)
 
