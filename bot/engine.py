@@ -78,6 +78,7 @@ def render(shop: Shop, locale: str, action: Say) -> Outgoing:
         text=i18n.gettext(locale, action.msgid, **params),
         options=options,
         as_list=len(options) > 3,
+        image_url=action.image_url,
     )
 
 

@@ -28,6 +28,7 @@ PAYLOAD_INTENTS = {
     "language": Intent.LANGUAGE,
     "shop": Intent.BROWSE,
     "track": Intent.TRACK,
+    "more": Intent.MORE,
     "yes": Intent.YES,
     "no": Intent.NO,
 }
@@ -37,6 +38,8 @@ PHRASE_ORDER = (
     Intent.HUMAN,
     Intent.HELP,
     Intent.TRACK,
+    Intent.ASK,
+    Intent.MORE,
     Intent.BROWSE,
     Intent.MENU,
     Intent.THANKS,
@@ -46,7 +49,7 @@ PHRASE_ORDER = (
 )
 # Small talk only counts when it is (nearly) the whole message: "hi, do you sell
 # jackets?" is a question about jackets, not a greeting.
-SHORT_ONLY = {Intent.GREET, Intent.THANKS, Intent.YES, Intent.NO, Intent.MENU}
+SHORT_ONLY = {Intent.GREET, Intent.THANKS, Intent.YES, Intent.NO, Intent.MENU, Intent.MORE}
 KEYWORD_INTENTS = {"stop": Intent.STOP, "start": Intent.START, "help": Intent.HELP}
 
 _WORD = re.compile(r"[^\w]+", re.UNICODE)

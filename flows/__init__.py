@@ -7,7 +7,7 @@ when this package is imported.
 
 from __future__ import annotations
 
-from flows import consent, fallback, handoff, help, language, menu, shop
+from flows import catalog, consent, fallback, handoff, help, language, menu, shop
 from flows.machine import T, check
 
 START = menu.MENU
@@ -18,6 +18,7 @@ TABLE: tuple[T, ...] = (
     *handoff.TABLE,
     *language.TABLE,
     *menu.TABLE,
+    *catalog.TABLE,
     *shop.TABLE,
     *fallback.TABLE,
 )
@@ -26,6 +27,7 @@ STATES: tuple[str, ...] = (
     *menu.STATES,
     *handoff.STATES,
     *language.STATES,
+    *catalog.STATES,
     *shop.STATES,
 )
 
