@@ -17,6 +17,7 @@ TABLE: tuple[T, ...] = (
     *help.TABLE,
     *handoff.TABLE,
     *language.TABLE,
+    *catalog.FIRST,
     *menu.TABLE,
     *catalog.TABLE,
     *shop.TABLE,

@@ -236,6 +236,12 @@ def answer(ctx: Context, event: Event) -> Iterable[Action]:
     yield Say(ANSWERS[found_answer.topic], dict(found_answer.params), choices)
 
 
+# Before the menu's rows: a first message the menu cannot read but the catalog can
+# ("waterproof jacket") is answered with the products, not with a welcome.
+FIRST = (
+    T(ANY,           Intent.UNKNOWN, found_surely,   RESULTS,       show_results),
+)
+
 TABLE = (
     # state          on              guard           next           effects
     # Questions first: "do you have it in red?" is a question once a product is shown.
@@ -253,7 +259,6 @@ TABLE = (
     T(ANY,           Intent.CHOICE,  found,          RESULTS,       show_results),
     # Words in the catalog are a new search; elsewhere only when they all match.
     T(ANY,           Intent.UNKNOWN, found_here,     RESULTS,       show_results),
-    T(ANY,           Intent.UNKNOWN, found_surely,   RESULTS,       show_results),
     T(ASK_QUERY,     Intent.UNKNOWN, missed_before,  OFFER_HUMAN,   do(Miss()),
       say(N_("I still can't find that. Would you like a person to help you?"), *OFFER)),
     T(ASK_QUERY,     Intent.UNKNOWN, None,           SAME,          do(Miss()), nothing_found),

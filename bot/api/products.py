@@ -12,7 +12,7 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -56,7 +56,8 @@ class Products(MethodView):
     """The product list."""
 
     @require_scope("catalog")
-    @bp.arguments(ProductQuery, location="query")
+    # A misspelt filter ("catgory") is refused, not silently ignored.
+    @bp.arguments(ProductQuery, location="query", unknown=RAISE)
     @bp.response(200, ProductPage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List products, a page at a time, by id or, with `q`, best match first."""

@@ -17,6 +17,7 @@ Ranking, best first:
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 from bisect import bisect_left, bisect_right
@@ -165,9 +166,7 @@ class Index:
             for doc, tf in plist.items():
                 plist[doc] = idf * tf * (K1 + 1) / (tf + norm[doc]) * factor[doc]
         index.prices = Prices.of(index.entries.values())
-        # The lexicon's words are what shoppers mostly mistype ("headfones"): they may be
-        # found two edits away; the catalog's own words one edit away.
-        index.typos = TypoIndex.build(surfaces, far=lexicon().concept_words())
+        index.typos = TypoIndex.build(surfaces, base=lexicon_typos())
         return index
 
     def plan(self, query: Query) -> Plan:
@@ -296,6 +295,13 @@ class Index:
         if best is None:
             return Match(doc, None, score, entry.in_stock)
         return Match(doc, best[2], score, best[1])
+
+
+@functools.cache
+def lexicon_typos() -> TypoIndex:
+    """The lexicon's words, for every catalog: what shoppers mostly mistype ("headfones"),
+    so they may be found two edits away; a catalog's own words one edit away."""
+    return TypoIndex.build((), far=lexicon().concept_words())
 
 
 def _size(postings: dict[str, dict[int, float]], group: Group) -> int:

@@ -54,13 +54,19 @@ def distance(a: str, b: str, limit: int) -> int:
 
 @dataclass
 class TypoIndex:
-    """Known words, and each of them under every one-letter deletion of it."""
+    """Known words, and each of them under every one-letter deletion of it.
+
+    `base` is another index consulted too: the lexicon's words, built once per process
+    and shared by every catalog's index.
+    """
 
     words: frozenset[str] = frozenset()
     by_deletion: dict[str, list[str]] = field(default_factory=dict)
+    base: TypoIndex | None = None
 
     @classmethod
-    def build(cls, words: Iterable[str], far: Iterable[str] = ()) -> TypoIndex:
+    def build(cls, words: Iterable[str], far: Iterable[str] = (),
+              base: TypoIndex | None = None) -> TypoIndex:
         """Index `words`, and `far` words whose long ones are also stored two deletions deep.
 
         A word stored one deletion deep is found when the typo is an edit on the
@@ -76,7 +82,7 @@ class TypoIndex:
                 keys |= {d2 for d in keys for d2 in deletions(d)}
             for key in keys:
                 by_deletion.setdefault(key, []).append(word)
-        return cls(known, by_deletion)
+        return cls(known, by_deletion, base)
 
     def lookup(self, word: str) -> list[str]:
         """The known words nearest to `word` within its allowed edits, best first.
@@ -84,16 +90,17 @@ class TypoIndex:
         Empty when the word is known as it is or nothing is near enough.
         """
         limit = max_edits(word)
-        if not limit or word in self.words:
+        if not limit or word in self.words or (self.base and word in self.base.words):
             return []
         keys = {word} | deletions(word)
         if limit > 1:
             keys |= {d2 for d in deletions(word) for d2 in deletions(d)}
         candidates: set[str] = set()
-        for key in keys:
-            if key in self.words:
-                candidates.add(key)
-            candidates.update(self.by_deletion.get(key, ()))
+        for index in (self, self.base) if self.base else (self,):
+            for key in keys:
+                if key in index.words:
+                    candidates.add(key)
+                candidates.update(index.by_deletion.get(key, ()))
         scored = sorted(
             (d, c) for c in candidates if (d := distance(word, c, limit)) <= limit
         )
