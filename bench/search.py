@@ -60,6 +60,7 @@ CURRENCY = {"en": "USD", "es": "MXN", "pt_BR": "BRL"}
 
 
 def word(concept: str, locale: str) -> str:
+    """How `locale` writes a concept of the lexicon."""
     return lexicon().name("@" + concept, locale) or concept
 
 
@@ -108,6 +109,7 @@ def resident_mb() -> float:
 
 
 def percentile(values: list[float], share: float) -> float:
+    """The value below which `share` of `values` lie (nearest rank)."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
@@ -143,6 +145,7 @@ def bench(count: int, rounds: int, folder: Path) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark for each size asked and print one line of figures per size."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--rounds", type=int, default=20, help="passes over the query mix")

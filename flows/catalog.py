@@ -130,10 +130,12 @@ def not_known(ctx: Context, event: Event) -> bool:
 
 
 def searched_before(ctx: Context, event: Event) -> bool:
+    """The shopper searched for something in this conversation."""
     return bool(ctx.slots.get("query"))
 
 
 def missed_before(ctx: Context, event: Event) -> bool:
+    """The last message was not understood either."""
     return ctx.misses >= 1
 
 
@@ -168,6 +170,7 @@ def show_results(ctx: Context, event: Event) -> Iterable[Action]:
 
 
 def nothing_found(ctx: Context, event: Event) -> Iterable[Action]:
+    """Say the search found nothing, quoting the shopper's words."""
     page = _page(ctx)
     yield SetSlots({"query": page.query if page else "", "page": 0, "results": []})
     yield Say(N_("Sorry, I couldn't find anything for \"{query}\". Try other words, "
@@ -175,11 +178,13 @@ def nothing_found(ctx: Context, event: Event) -> Iterable[Action]:
 
 
 def ask_what(ctx: Context, event: Event) -> Iterable[Action]:
+    """Ask what the shopper looks for, with an example of how to say it."""
     yield Say(N_("What are you looking for? Tell me in your own words, for example "
                  "\"waterproof jacket under 100\"."))
 
 
 def no_more(ctx: Context, event: Event) -> Iterable[Action]:
+    """Say the last page was the last."""
     yield Say(N_("That's everything I found for \"{query}\". Try other words, or write "
                  "MENU to go back."), {"query": str(ctx.slots.get("query", "")).strip(" ?¿!¡.")})
 

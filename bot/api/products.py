@@ -27,6 +27,8 @@ bp = Blueprint("products", __name__, description="Read and upsert the catalog (s
                "`catalog`).")
 PREFIX = "/products"
 MAX_SEARCHED = 1000  # a text filter ranks at most this many products
+CREATED_DOC = "Created"
+CONFLICT_DOC = "A variant SKU belongs to another product"
 
 
 class ProductQuery(Schema):
@@ -55,10 +57,10 @@ class ProductPage(Schema):
 class Products(MethodView):
     """The product list."""
 
-    @require_scope("catalog")
     # A misspelt filter ("catgory") is refused, not silently ignored.
-    @bp.arguments(ProductQuery, location="query", unknown=RAISE)
-    @bp.response(200, ProductPage)
+    @require_scope("catalog")
+    @bp.arguments(ProductQuery, location="query", unknown=RAISE)  # type: ignore[untyped-decorator]
+    @bp.response(200, ProductPage)  # type: ignore[untyped-decorator]
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List products, a page at a time, by id or, with `q`, best match first."""
         from bot.app import current_runtime
@@ -103,10 +105,11 @@ class ProductBySku(MethodView):
     """One product, by SKU."""
 
     @require_scope("catalog")
-    @bp.arguments(ProductIn)
-    @bp.response(200, ProductOut)
-    @bp.alt_response(201, schema=ProductOut, description="Created")
-    @bp.alt_response(409, description="A variant SKU belongs to another product")
+    @bp.arguments(ProductIn)  # type: ignore[untyped-decorator]
+    @bp.response(200, ProductOut)  # type: ignore[untyped-decorator]
+    @bp.alt_response(201, schema=ProductOut,  # type: ignore[untyped-decorator]
+                     description=CREATED_DOC)
+    @bp.alt_response(409, description=CONFLICT_DOC)  # type: ignore[untyped-decorator]
     def put(self, data: dict[str, Any], sku: str) -> tuple[dict[str, Any], int]:
         """Create or replace the product with this SKU."""
         from bot.app import current_runtime

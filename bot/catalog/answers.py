@@ -190,8 +190,8 @@ def _options(product: Product, keys: frozenset[str], kind: str, wanted: Sequence
                     if fold(k) in keys and _same(kind, value, str(o))]
         if matching:
             shown = shower.option_value("color" if kind == "color" else "size", matching[0][1])
-            stocked = any(v.stock is None or v.stock > 0 for v, _ in matching)
-            return (f"{kind}_yes" if stocked else f"{kind}_out"), {"value": shown}
+            available = any(v.stock is None or v.stock > 0 for v, _ in matching)
+            return (f"{kind}_yes" if available else f"{kind}_out"), {"value": shown}
     first = wanted[0]
     asked = first.removeprefix("size:") if kind == "size" else (
         lexicon().name(first, shower.locale) or first[1:])

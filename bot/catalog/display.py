@@ -52,6 +52,7 @@ def image_url(product: Product, base_url: str) -> str | None:
 
 
 def live_variants(product: Product) -> list[Variant]:
+    """The product's variants still sold."""
     return [v for v in product.variants if v.active]
 
 
@@ -74,6 +75,7 @@ class Shower:
                             locale=self.locale)
 
     def title(self, product: Product) -> str:
+        """The product's title in the shopper's language (its SKU if it has none)."""
         return text_in(product.title, self.locale, self.shop.default_locale) or product.sku
 
     def price(self, product: Product, variant: Variant | None = None) -> str:
@@ -107,6 +109,7 @@ class Shower:
         return self.words(value) if fold(key) in COLOR_KEYS else value
 
     def variant_label(self, variant: Variant) -> str:
+        """A variant as a button says it: "42 / rojo"."""
         return " / ".join(self.option_value(k, str(v)) for k, v in variant.options.items())
 
     def values(self, product: Product, keys: frozenset[str], stocked_only: bool = False

@@ -118,7 +118,7 @@ class Prices:
         return out
 
     def within(self, low: Decimal | None, high: Decimal | None) -> Iterable[int]:
-        """Products with a price in [low, high]: some variant at most `high`, some at least `low`."""
+        """Products priced within [low, high]: a variant at most `high`, one at least `low`."""
         docs = self.by_low if high is None else self.by_low[: bisect_right(self.lows, high)]
         if low is None:
             return docs
@@ -235,7 +235,7 @@ class Index:
         return Found([self._match(d, s, groups) for d, s in best[offset:]], total,
                      complete and not plan.dropped)
 
-    def _candidates(self, required: list[Group]) -> tuple[Iterable[int], bool]:
+    def _candidates(self, required: list[Group]) -> tuple[Collection[int], bool]:
         """The products matching the most groups, and whether they match them all."""
         if not required:
             return self.entries.keys(), True
@@ -247,7 +247,7 @@ class Index:
         kept: Iterable[int] = docs[0]
         for other in docs[1:]:
             kept = filter(other.__contains__, kept)
-        every = list(kept)
+        every: list[int] = list(kept)
         if every:
             return every, True
         counts = Counter(chain.from_iterable(docs))

@@ -36,7 +36,7 @@ _CUR = "|".join(re.escape(w) for w in sorted([*_WORD_CURRENCY, "$"], key=len, re
 _NUM = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 
 
-def _amount(n: str) -> str:
+def _amount(n: int) -> str:
     # An amount: optional currency before, the number, optional currency after.
     return (rf"(?:(?P<pre{n}>{_CUR})\s*)?(?<![\w.,])(?P<num{n}>{_NUM})(?![\w])"
             rf"(?:\s*(?P<post{n}>{_CUR})(?![\w]))?")

@@ -33,9 +33,11 @@ class Report:
     problems: list[str] = field(default_factory=list)
 
     def skip(self, line: int, problems: Iterable[str]) -> None:
+        """Count a skipped row and keep its problems, each prefixed with its line."""
         self.skipped += 1
         self.problems.extend(f"line {line}: {p}" for p in problems)
 
     def summary(self) -> str:
+        """The counts in one line: "created 2, updated 0, unchanged 1, skipped 1"."""
         return (f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
                 f"skipped {self.skipped}")

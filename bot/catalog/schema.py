@@ -38,14 +38,16 @@ def check_locale(tag: str) -> None:
         raise ValidationError(f"{tag!r} is not a locale such as en, es or pt_BR.") from None
 
 
+DESCRIBED = 'A string, or an object by locale such as {"en": "...", "es": "..."}.'
+
+
 class Localized(fields.Field):  # type: ignore[type-arg]
     """A text in one language (a string) or several (an object by locale)."""
 
     def __init__(self, max_length: int = 5000, **kwargs: Any) -> None:
+        kwargs.setdefault("metadata", {"description": DESCRIBED})
         super().__init__(**kwargs)
         self.max_length = max_length
-        self.metadata.setdefault("description", "A string, or an object by locale "
-                                                "such as {\"en\": \"...\", \"es\": \"...\"}.")
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any
                      ) -> str | dict[str, str]:

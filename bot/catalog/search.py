@@ -21,9 +21,8 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.catalog.index import Index
@@ -158,13 +157,14 @@ _building: set[str] = set()
 def current_index(session: Session) -> Index:
     """This process's index of the session's database, rebuilt if the catalog changed."""
     bind = session.get_bind()
-    key = bind.url.render_as_string(hide_password=True)
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    key = engine.url.render_as_string(hide_password=True)
     version = catalog_version(session)
     cached = _cache.get(key)
     if cached is not None and cached.version == version:
         return cached.index
     if cached is not None and cached.seconds > INLINE_BUILD_SECONDS:
-        _rebuild_in_background(key, bind)
+        _rebuild_in_background(key, engine)
         return cached.index
     with _lock:
         cached = _cache.get(key)
@@ -186,7 +186,7 @@ def _build(key: str, session: Session, version: tuple[int, str]) -> _Cached:
     return entry
 
 
-def _rebuild_in_background(key: str, bind: Any) -> None:
+def _rebuild_in_background(key: str, engine: Engine) -> None:
     with _lock:
         if key in _building:
             return
@@ -194,7 +194,7 @@ def _rebuild_in_background(key: str, bind: Any) -> None:
 
     def rebuild() -> None:
         try:
-            with Session(bind) as session:
+            with Session(engine) as session:
                 version = catalog_version(session)
                 built = _build(key, session, version)
             log.info("catalog index replaced in the background after %.1fs", built.seconds)

@@ -37,9 +37,11 @@ class _Text(HTMLParser):
         self.parts: list[str] = []
 
     def handle_data(self, data: str) -> None:
+        """Keep the text."""
         self.parts.append(data)
 
     def handle_starttag(self, tag: str, attrs: Any) -> None:
+        """A tag separates words ("<p>One</p><p>Two</p>" is "One Two")."""
         self.parts.append(" ")
 
 
@@ -145,5 +147,7 @@ def _variant(handle: str, names: list[str], cells: dict[str, str]
         "stock": stock,
     }
     errors = VariantIn().validate(variant)
-    return variant, [f"{COLUMN_OF.get(k, k)}: {' '.join(map(str, v)) if isinstance(v, list) else v}"
-                     for k, v in errors.items()]
+    return variant, [
+        f"{COLUMN_OF.get(k, k)}: {' '.join(map(str, v)) if isinstance(v, list) else v}"
+        for k, v in errors.items()
+    ]

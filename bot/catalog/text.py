@@ -20,6 +20,7 @@ import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 WORDS_FILE = Path(__file__).with_name("words.toml")
 CONCEPT = "@"  # concept terms start with it; stems never do
@@ -125,11 +126,9 @@ def lexicon() -> Lexicon:
     return build_lexicon(tomllib.loads(WORDS_FILE.read_text(encoding="utf-8")))
 
 
-def build_lexicon(data: dict[str, object]) -> Lexicon:
+def build_lexicon(data: dict[str, Any]) -> Lexicon:
     """A Lexicon from words.toml's structure (tests build small ones)."""
-    stopwords = frozenset(
-        fold(w) for ws in _table(data, "stopwords").values() for w in ws  # type: ignore[attr-defined]
-    )
+    stopwords = frozenset(fold(w) for ws in _table(data, "stopwords").values() for w in ws)
     phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
     exact: dict[str, tuple[str, ...]] = {}
     folded: dict[str, tuple[str, ...]] = {}
@@ -156,12 +155,12 @@ def build_lexicon(data: dict[str, object]) -> Lexicon:
 
     for name, by_locale in _table(data, "concepts").items():
         concept = (CONCEPT + name,)
-        for locale, ws in by_locale.items():  # type: ignore[attr-defined]
+        for locale, ws in by_locale.items():
             names.setdefault(name, {}).setdefault(locale, ws[0])
             for w in ws:
                 add(w, concept)
     for text, concepts in _table(data, "phrases").items():
-        add(text, tuple(CONCEPT + c for c in concepts))  # type: ignore[attr-defined]
+        add(text, tuple(CONCEPT + c for c in concepts))
     direct = {CONCEPT + k: CONCEPT + str(v) for k, v in _table(data, "parents").items()}
     parents: dict[str, tuple[str, ...]] = {}
     for child in direct:
@@ -175,7 +174,7 @@ def build_lexicon(data: dict[str, object]) -> Lexicon:
     return Lexicon(phrases, exact, folded, stems, parents, stopwords, names, longest, starts)
 
 
-def _table(data: dict[str, object], key: str) -> dict[str, object]:
+def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
     value = data.get(key, {})
     return value if isinstance(value, dict) else {}
 

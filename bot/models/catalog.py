@@ -77,7 +77,8 @@ def _stocked(level: Any) -> bool:
 
 def _indexed_change(obj: Product | Variant) -> bool:
     """Whether an updated product or variant changed anything the index holds."""
-    for name in obj.__mapper__.column_attrs.keys():
+    for column in obj.__mapper__.column_attrs:
+        name = column.key
         history = get_history(obj, name)
         if not history.has_changes():
             continue

@@ -6,20 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from bot.db import Database
 from bot.demo_data import load_catalog
-from bot.models import Product
 from bot.runtime import Runtime
-
-
-@pytest.fixture
-def demo(rt: Runtime) -> dict[str, int]:
-    """The demo catalog in this test's database: product ids by SKU."""
-    load_catalog(rt)
-    with rt.db.session() as s:
-        return {p.sku: p.id for p in s.scalars(select(Product))}
 
 
 @pytest.fixture(scope="session")
