@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.catalog.search import Hit, SearchResult, search
 from bot.models import Product
 
-__all__ = ["Hit", "SearchResult", "get_product", "search"]
+# `search` is not re-exported: `bot.catalog.search` stays the module, whose
+# `search(session, query, locale=...)` is the function.
+__all__ = ["get_product"]
 
 
 def get_product(session: Session, product_id: int) -> Product | None:

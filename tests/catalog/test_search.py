@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
-from bot.catalog import Hit, SearchResult, get_product, search
+import bot.catalog.search as search_module
+from bot.catalog import get_product
+from bot.catalog.search import Hit, SearchResult, search
 from bot.catalog.store import upsert, validate
 from bot.db import Database
 from bot.models import Product, Variant, catalog_version
@@ -122,3 +127,19 @@ def test_get_product_gives_active_products_only(rt: Runtime) -> None:
     with rt.db.session() as s:
         assert get_product(s, pid) is None
     assert find(rt, "lamp").total == 0
+
+
+def test_a_large_catalogs_index_is_replaced_in_the_background(
+    rt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As if every build were slow: the old index answers while the new one is built.
+    monkeypatch.setattr(search_module, "INLINE_BUILD_SECONDS", -1.0)
+    monkeypatch.setattr(search_module, "_cache", OrderedDict())  # no index from other tests
+    put(rt.db, "Trail Tent")
+    assert find(rt, "tent").total == 1  # the first index is built before answering
+    put(rt.db, "Family Tent")
+    assert find(rt, "tent").total == 1  # answered at once, from the previous index
+    deadline = time.monotonic() + 10
+    while find(rt, "tent").total != 2:
+        assert time.monotonic() < deadline, "the index was never replaced"
+        time.sleep(0.05)
