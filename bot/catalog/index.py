@@ -254,12 +254,24 @@ class Index:
         most = max(counts.values())
         return [d for d, n in counts.items() if n == most], False
 
-    def _priced(self, candidates: Iterable[int], limits: Limits) -> list[int]:
+    def _priced(self, candidates: Collection[int], limits: Limits) -> list[int]:
         """The candidates priced within the limits (converted into each currency)."""
+        by_currency = {currency: limits(currency) for currency in self.prices}
+        if len(candidates) * 4 < len(self.entries):
+            # A few candidates: look at each one's prices.
+            kept = []
+            for doc in candidates:
+                entry = self.entries[doc]
+                low, high = by_currency[entry.currency]
+                if (high is None or entry.price_min <= high) and (
+                    low is None or entry.price_max >= low
+                ):
+                    kept.append(doc)
+            return kept
+        # Most of the catalog: take the priced range of the sorted lists instead.
         allowed: set[int] = set()
         for currency, prices in self.prices.items():
-            low, high = limits(currency)
-            allowed.update(prices.within(low, high))
+            allowed.update(prices.within(*by_currency[currency]))
         return list(filter(allowed.__contains__, candidates))
 
     def _scores(self, candidates: Iterable[int], groups: list[Group]
