@@ -43,8 +43,8 @@ TYPES = ["jacket", "backpack", "sneaker", "boot", "tent", "headphones", "speaker
          "sandal", "charger", "case"]
 COLORS = ["red", "blue", "black", "white", "green", "gray", "yellow", "pink"]
 MATERIALS = ["nylon", "leather", "cotton", "wool", "polyester", "canvas", "rubber"]
-ADJECTIVES = ["lightweight", "insulated", "breathable", "wireless", "kids", "women", "men",
-              "hiking", "running", "travel", "winter", "camping"]
+ADJECTIVES = ["lightweight", "insulated", "breathable", "wireless", "bluetooth", "kids",
+              "women", "men", "hiking", "running", "travel", "winter", "camping"]
 SIZES = ["S", "M", "L", "XL", "38", "39", "40", "41", "42", "43", "44"]
 QUERIES = [
     ("do you have a waterproof jacket under 100?", "en"), ("red sneakers size 42", "en"),
