@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from bot.api.keys import create_key
 from bot.models import Product
 from bot.runtime import Runtime
 
+FILES = Path(__file__).resolve().parent.parent / "fixtures" / "catalog"
 JACKET = {
     "title": {"en": "Storm Jacket", "es": "Chaqueta Storm"},
     "description": "A waterproof shell.",
@@ -160,3 +162,18 @@ def test_the_openapi_document_describes_the_product_routes(client: Any) -> None:
     assert {"get"} <= set(spec["paths"]["/api/v1/products"])
     assert {"put"} <= set(spec["paths"]["/api/v1/products/{sku}"])
     assert "ProductIn" in spec["components"]["schemas"]
+
+
+def test_the_json_catalog_file_put_through_the_api_keeps_good_products(
+    rt: Runtime, client: Any, key: dict[str, str]
+) -> None:
+    rows = json.loads((FILES / "products.json").read_text(encoding="utf-8"))
+    products_in_file = [r for r in rows if isinstance(r, dict)]
+    statuses = {r["sku"]: put(client, r["sku"], r, key).status_code for r in products_in_file}
+    assert statuses == {"JKT-100": 201, "BAD-PRICE": 422, "MUG-1": 201, "NO-TITLE": 422}
+    first = client.get("/api/v1/products", headers=key).get_json()
+    assert [p["sku"] for p in first["items"]] == ["JKT-100", "MUG-1"]
+    for row in products_in_file[:1]:
+        assert put(client, row["sku"], row, key).status_code == 200
+    again = client.get("/api/v1/products", headers=key).get_json()
+    assert again == first  # the same product put again changed nothing, not even updated_at
