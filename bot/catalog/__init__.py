@@ -1,11 +1,12 @@
 """The catalog: products, their search, the answers about them, and catalog files.
 
     search.py    search(session, "waterproof jacket under 100", locale="en") → SearchResult
-    index.py     the in-process inverted index search reads (text.py, typos.py, query.py)
+    index.py     the in-process inverted index search reads (entries.py, records.py,
+                 text.py, typos.py, query.py)
     store.py     upsert products by SKU, validated (schema.py): the API and imports use it
-    files.py     read JSON, CSV and Shopify CSV catalog files, bad rows by line number
+    files.py     read JSON, CSV and Shopify CSV catalog files (shopify.py), bad rows by line
     display.py   a product as a shopper reads it: title in their language, their currency
-    answers.py   answers to product and policy questions, from the catalog and the shop file
+    answers.py   answers to product questions; policies.py, to the shop file's (shipping...)
     facts.py     what the catalog flow (flows/catalog.py) needs to know for a message
 """
 

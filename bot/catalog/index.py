@@ -20,7 +20,6 @@ from __future__ import annotations
 import functools
 import heapq
 import math
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
@@ -28,8 +27,9 @@ from decimal import Decimal
 from itertools import chain, repeat
 from operator import add, mul
 
+from bot.catalog.entries import Entry, Prices, entry
 from bot.catalog.query import Query
-from bot.catalog.records import Record, option_terms, terms
+from bot.catalog.records import Record, terms
 from bot.catalog.text import analyze, lexicon
 from bot.catalog.typos import TypoIndex
 
@@ -45,18 +45,6 @@ OTHER_AUDIENCE = 0.8
 
 Limits = Callable[[str], tuple[Decimal | None, Decimal | None]]
 Group = dict[str, float]  # alternative terms, by weight
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """A product as the index keeps it: prices, stock, and its variants' terms."""
-
-    id: int
-    currency: str
-    price_min: Decimal
-    price_max: Decimal
-    in_stock: bool
-    variants: tuple[tuple[int, bool, frozenset[str]], ...] = ()  # (id, in stock, terms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,38 +82,6 @@ class Found:
     complete: bool
 
 
-@dataclass(frozen=True)
-class Prices:
-    """Products of one currency sorted by their lowest and by their highest price."""
-
-    lows: list[Decimal]
-    by_low: list[int]
-    highs: list[Decimal]
-    by_high: list[int]
-
-    @classmethod
-    def of(cls, entries: Iterable[Entry]) -> dict[str, Prices]:
-        """One Prices per currency of `entries`."""
-        groups: dict[str, list[Entry]] = {}
-        for entry in entries:
-            groups.setdefault(entry.currency, []).append(entry)
-        out = {}
-        for currency, group in groups.items():
-            lows = sorted((e.price_min, e.id) for e in group)
-            highs = sorted((e.price_max, e.id) for e in group)
-            out[currency] = cls([p for p, _ in lows], [d for _, d in lows],
-                                [p for p, _ in highs], [d for _, d in highs])
-        return out
-
-    def within(self, low: Decimal | None, high: Decimal | None) -> Iterable[int]:
-        """Products priced within [low, high]: a variant at most `high`, one at least `low`."""
-        docs = self.by_low if high is None else self.by_low[: bisect_right(self.lows, high)]
-        if low is None:
-            return docs
-        enough = set(self.by_high[bisect_left(self.highs, low):])
-        return filter(enough.__contains__, docs)
-
-
 @dataclass
 class Index:
     """Inverted lists of one catalog, with the words it holds for typo correction."""
@@ -151,7 +107,7 @@ class Index:
             weights, lengths[rec.id] = terms(rec, surfaces)
             for term, tf in weights.items():  # raw weights first; BM25 once all are known
                 postings.setdefault(term, {})[rec.id] = tf
-            index.entries[rec.id] = _entry(rec, shared)
+            index.entries[rec.id] = entry(rec, shared)
             audience = AUDIENCES.intersection(weights)
             if audience:
                 index.audiences[rec.id] = frozenset(audience)
@@ -324,19 +280,3 @@ def _docs(postings: dict[str, dict[int, float]], group: Group) -> Collection[int
     if len(group) == 1:
         return postings[next(iter(group))].keys()
     return set().union(*(postings[t].keys() for t in group))
-
-
-def _stocked(stock: int | None) -> bool:
-    return stock is None or stock > 0
-
-
-def _entry(rec: Record, shared: dict[frozenset[str], frozenset[str]]) -> Entry:
-    live = [v for v in rec.variants if v.active]
-    prices = [v.price if v.price is not None else rec.price for v in live] or [rec.price]
-    variants = []
-    for v in live:
-        options = frozenset(option_terms(v.options))
-        variants.append((v.id, _stocked(v.stock), shared.setdefault(options, options)))
-    stocked = any(s for _, s, _ in variants) if variants else _stocked(rec.stock)
-    return Entry(rec.id, rec.currency.upper(), min(prices), max(prices), stocked,
-                 tuple(variants))
