@@ -132,6 +132,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_catalog_import(args: argparse.Namespace) -> int:
+    """Upsert the products of a catalog file by SKU; report bad rows by line."""
+    from bot.catalog.files import import_file
+
+    settings = _settings()
+    kind, rows, report = import_file(settings, args.path)
+    for problem in report.problems:
+        print(f"souk: {problem}", file=sys.stderr)
+    print(f"{args.path}: {rows} rows read ({kind}); {report.summary()}")
+    return 0
+
+
 def cmd_apikey_create(args: argparse.Namespace) -> int:
     """Create a merchant API key and print it once."""
     from bot.api.keys import create_key
@@ -215,6 +227,17 @@ def build_parser() -> argparse.ArgumentParser:
                         "addresses (default: agent)")
     p.add_argument("--name", help="the name other agents see (default: none)")
     p.set_defaults(func=cmd_agent_create)
+    catalog = sub.add_parser("catalog", help="catalog commands", description="catalog commands")
+    catalog_sub = catalog.add_subparsers(dest="catalog_command", metavar="COMMAND")
+    catalog_sub.required = True
+    p = catalog_sub.add_parser(
+        "import", help="upsert products by SKU from a JSON, CSV or Shopify CSV file",
+        description="Upsert products by SKU from a JSON, CSV or Shopify product CSV export. "
+                    "Bad rows are reported on stderr by line number and skipped; good rows "
+                    "are kept. Exit 0 when the file was read (even with skipped rows), 2 when "
+                    "it cannot be read at all.")
+    p.add_argument("path", help="the catalog file (.json or .csv)")
+    p.set_defaults(func=cmd_catalog_import)
 
     from bot.api import SCOPES
 

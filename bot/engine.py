@@ -94,6 +94,7 @@ def render(shop: Shop, locale: str, action: Say) -> Outgoing:
         text=i18n.translate(locale, action.msgid, params),
         options=options,
         as_list=len(options) > 3,
+        image_url=action.image_url,
     )
 
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel import localedata
+from babel.core import get_global
+
 from bot import i18n
 from bot.shop import Shop
 
@@ -71,3 +74,47 @@ def display_currency(shop: Shop, country: str | None) -> str:
     """The currency a shopper from `country` sees prices in (base currency if unknown)."""
     currency = shop.currency_for(country)
     return currency if currency == shop.base_currency or currency in shop.fx else shop.base_currency
+
+
+def cash_digits(currency: str) -> int:
+    """Digits a shopper sees in a price: ISO 4217's, fewer where cash has none (IDR: 0)."""
+    fractions = get_global("currency_fractions")
+    cash = int(fractions.get(currency.upper(), fractions["DEFAULT"])[2])
+    return min(cash, i18n.minor_units(currency))
+
+
+def display_price(shop: Shop, amount: Decimal, source: str, country: str | None) -> Price:
+    """`amount` of `source` in the currency a shopper from `country` sees, rounded as shown.
+
+    Rounded half-up to the digits the currency is written with (JPY and IDR: none), so
+    what is shown is exactly an amount that can be charged.
+    """
+    target = display_currency(shop, country)
+    try:
+        factor = rate(shop, source, target)
+    except UnknownCurrency:
+        target, factor = source.upper(), Decimal(1)
+    digits = cash_digits(target)
+    value = (amount * factor).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return Price(value, target)
+
+
+def display_locale(locale: str, country: str | None) -> str:
+    """The locale prices are written in: the shopper's language in their country.
+
+    "es" from MX writes "es_MX" ($674.07, not "674,07 MXN"); a pair Babel does not know
+    ("en" from BR) keeps the language alone.
+    """
+    language = locale.split("_")[0]
+    if country:
+        candidate = f"{language}_{country.upper()}"
+        if localedata.exists(candidate):
+            return candidate
+    return locale
+
+
+def format_price(shop: Shop, amount: Decimal, source: str, *, country: str | None,
+                 locale: str) -> str:
+    """A catalog price as a shopper from `country` reads it in `locale`: "R$ 199,90"."""
+    price = display_price(shop, amount, source, country)
+    return price.format(display_locale(locale, country))

@@ -38,6 +38,7 @@ PAYLOAD_INTENTS = {
     "language": Intent.LANGUAGE,
     "shop": Intent.BROWSE,
     "track": Intent.TRACK,
+    "more": Intent.MORE,
     "yes": Intent.YES,
     "no": Intent.NO,
 }
@@ -49,6 +50,8 @@ PHRASE_ORDER = (
     Intent.HUMAN,
     Intent.HELP,
     Intent.TRACK,
+    Intent.ASK,
+    Intent.MORE,
     Intent.BROWSE,
     Intent.LANGUAGE,
     Intent.MENU,
@@ -59,7 +62,9 @@ PHRASE_ORDER = (
 )
 # Small talk only counts when it is (nearly) the whole message: "hi, do you sell
 # jackets?" is a question about jackets, not a greeting.
-SHORT_ONLY = {Intent.GREET, Intent.THANKS, Intent.YES, Intent.NO, Intent.MENU, Intent.LANGUAGE}
+SHORT_ONLY = {
+    Intent.GREET, Intent.THANKS, Intent.YES, Intent.NO, Intent.MENU, Intent.LANGUAGE, Intent.MORE,
+}
 # How many words beyond the phrase a short-only intent tolerates ("yes please thanks").
 SHORT_SLACK: Final = 2
 KEYWORD_INTENTS = {"stop": Intent.STOP, "start": Intent.START, "help": Intent.HELP}

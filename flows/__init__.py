@@ -7,7 +7,7 @@ when this package is imported.
 
 from __future__ import annotations
 
-from flows import agent, consent, fallback, handoff, help, language, menu, shop
+from flows import agent, catalog, consent, fallback, handoff, help, language, menu, shop
 from flows.machine import T, check
 
 START = menu.MENU
@@ -18,7 +18,9 @@ TABLE: tuple[T, ...] = (
     *agent.TABLE,
     *handoff.TABLE,
     *language.TABLE,
+    *catalog.FIRST,
     *menu.TABLE,
+    *catalog.TABLE,
     *shop.TABLE,
     *fallback.TABLE,
 )
@@ -27,6 +29,7 @@ STATES: tuple[str, ...] = (
     *menu.STATES,
     *handoff.STATES,
     *language.STATES,
+    *catalog.STATES,
     *shop.STATES,
     *agent.STATES,
 )

@@ -1,4 +1,4 @@
-"""Shopping and order tracking: until the catalog and orders are connected, offer a person."""
+"""Order tracking: until orders are connected, offer a person."""
 
 from __future__ import annotations
 
@@ -7,9 +7,6 @@ from flows.machine import ANY, T, say
 from flows.types import N_, Intent
 
 TABLE = (
-    T(ANY, Intent.BROWSE, None, OFFER_HUMAN,
-      say(N_("Our catalog is not connected to this chat yet. A person can help you find "
-             "what you need."), *OFFER)),
     T(ANY, Intent.TRACK, None, OFFER_HUMAN,
       say(N_("Order tracking is not connected to this chat yet. A person can look up your "
              "order for you."), *OFFER)),

@@ -41,6 +41,8 @@ class Intent(str, enum.Enum):
     THANKS = "thanks"
     CHOICE = "choice"  # a button, a number or a label: the option's payload is in `payload`
     BROWSE = "browse"
+    MORE = "more"  # the next page of what was listed
+    ASK = "ask"  # a question about a product or the shop's policies
     TRACK = "track"
     UNKNOWN = "unknown"
     # Not from the shopper: the console gave the conversation back to the bot
@@ -105,6 +107,7 @@ class Say(Action):
     msgid: Msgid
     params: Mapping[str, Any] = field(default_factory=dict)
     options: tuple[Choice, ...] = ()
+    image_url: str | None = None  # shown with the text where the channel can
 
 
 @dataclass(frozen=True, slots=True)

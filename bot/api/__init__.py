@@ -16,7 +16,9 @@ from werkzeug.exceptions import HTTPException
 SCOPES = ("catalog", "orders", "customers", "messages", "privacy")
 
 # Modules that define a `bp` (flask_smorest.Blueprint) to mount under /api/v1.
-BLUEPRINTS: tuple[str, ...] = ()
+BLUEPRINTS: tuple[str, ...] = (
+    "bot.api.products",
+)
 
 
 class SoukApi(Api):  # type: ignore[misc]

@@ -7,6 +7,7 @@ change without a migration.
 
 from bot.models.admin import Agent, ApiKey, AuditEntry
 from bot.models.base import Base, BigId, UTCDateTime, utcnow
+from bot.models.catalog import CatalogState, catalog_version, touch_catalog
 from bot.models.commerce import (
     Cart,
     CartItem,
@@ -46,6 +47,7 @@ __all__ = [
     "CannedReply",
     "Cart",
     "CartItem",
+    "CatalogState",
     "ChannelAddress",
     "ConsentEvent",
     "Conversation",
@@ -68,5 +70,7 @@ __all__ = [
     "ProviderEvent",
     "UTCDateTime",
     "Variant",
+    "catalog_version",
+    "touch_catalog",
     "utcnow",
 ]

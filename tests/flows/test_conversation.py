@@ -144,7 +144,8 @@ def test_a_polite_yes_or_no_answers_the_offer_of_a_person(
 ) -> None:
     chat = Chat(shop)
     chat.send("hi")
-    chat.send("do you sell hats?")  # not connected yet: a person is offered
+    chat.send("blorp")
+    chat.send("qwerty")  # the second miss offers a person
     assert chat.send(answer).state.state == state
 
 

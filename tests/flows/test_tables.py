@@ -169,9 +169,6 @@ ROWS = [
      menu.MENU, "Okay, I'll write in English from now on.", (SetLocale("es"),)),
     (menu.MENU, Event(Intent.LANGUAGE, "klingon", entities={"locale": "tlh"}),
      language.CHOOSE_LANGUAGE, "Which language do you prefer?", ()),
-    (menu.MENU, Event(Intent.BROWSE, "do you sell hats?"), handoff.OFFER_HUMAN,
-     "Our catalog is not connected to this chat yet. A person can help you find what you "
-     "need.", ()),
     (menu.MENU, Event(Intent.TRACK, "where is my order"), handoff.OFFER_HUMAN,
      "Order tracking is not connected to this chat yet. A person can look up your order "
      "for you.", ()),

@@ -310,8 +310,8 @@ def test_a_later_messages_reply_waits_behind_an_earlier_retry(
 @pytest.mark.parametrize(("fixture", "reply"), [
     ("whatsapp_location", "Obrigado por compartilhar sua localização."),
     ("whatsapp_contact", "Obrigado pelo contato."),
-    # A caption is the shopper's words, here in English: understood or missed as words.
-    ("whatsapp_image", "Sorry, I didn't understand that."),
+    # A caption is the shopper's words, here in English: read as a product question.
+    ("whatsapp_image", "Which product do you mean?"),
 ])
 def test_whatsapp_attachments_get_a_reply_that_fits(
     rt: Runtime, client: Any, fake_twilio: Any, fixture: str, reply: str

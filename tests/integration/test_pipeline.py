@@ -85,7 +85,8 @@ def test_a_conversations_place_lives_in_redis_with_a_ttl(
     rt: Runtime, client: Any, fake_twilio: Any
 ) -> None:
     say(client, fake_twilio, "hello!")
-    say(client, fake_twilio, "do you sell hats?")  # a person is offered
+    say(client, fake_twilio, "blorp")
+    say(client, fake_twilio, "qwerty")  # the second miss offers a person
     run_jobs(rt)
     with rt.db.session() as s:
         conv = s.scalar(select(Conversation))
@@ -98,7 +99,7 @@ def test_a_conversations_place_lives_in_redis_with_a_ttl(
     say(client, fake_twilio, "yes")
     run_jobs(rt)
     assert (fake_twilio.messages[-1].body or "").startswith("Sorry, I didn't understand")
-    assert len(messages(rt, Direction.IN.value)) == 3
+    assert len(messages(rt, Direction.IN.value)) == 4
 
 
 @pytest.fixture
