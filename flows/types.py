@@ -29,6 +29,10 @@ class Intent(str, enum.Enum):
     CHOICE = "choice"  # a button, a number or a label: the option's payload is in `payload`
     BROWSE = "browse"
     TRACK = "track"
+    CART = "cart"  # show the cart
+    ADD = "add"  # put something in the cart; the payload "add:<product>[:<variant>]" or words
+    REMOVE = "remove"  # take something out of the cart; "remove:<item>" or words
+    CHECKOUT = "checkout"  # pay for the cart
     UNKNOWN = "unknown"
 
 
