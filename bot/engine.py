@@ -93,8 +93,10 @@ def handle(
     facts: FactLoader | None = None,
 ) -> Turn:
     """Decide what to answer to one message."""
+    # A name or an address says nothing about the language the shopper reads.
+    said = "" if hot.state in flows.FREE_TEXT_STATES else msg.text
     locale, reason = language.choose(
-        msg.text,
+        said,
         current=hot.locale or conv.locale,
         phone=conv.phone,
         hint=conv.language_hint,
