@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.transcripts import directives_checkout  # noqa: F401 - registers its directives
 from tests.transcripts.replay import DIRECTORY, Replay, load
 
 FILES = sorted(DIRECTORY.glob("*.txt"))
