@@ -16,7 +16,7 @@ from bot.errors import PermanentError, RetryableError
 from bot.models import Conversation, OrderStatus, Payment, utcnow
 from bot.payments import PaymentStatus
 from bot.payments import messages as say
-from bot.payments.links import link_message, test_token
+from bot.payments.links import link_message, page_token
 from bot.payments.stripe_api import create_session, session_params
 from bot.runtime import DEFAULT, Runtime
 from channels.base import Outgoing
@@ -85,7 +85,7 @@ def create_payment_link(payment_id: int, try_number: int = 0) -> None:
         if payment is None or payment.status != PaymentStatus.CREATING.value:
             return  # another run sent the link
         payment.session_id = session_id
-        token = test_token(rt.settings, payment.id)
+        token = page_token(rt.settings, payment.id)
         payment.url = url or f"{rt.settings.public_base_url}/pay/{token}"
         payment.expires_at = expires_at or payment.expires_at
         payment.status = PaymentStatus.OPEN.value

@@ -28,7 +28,7 @@ __all__ = [
     "link_message",
     "open_payment",
     "read_token",
-    "test_token",
+    "page_token",
 ]
 
 LINK_LIFETIME = timedelta(hours=23)
@@ -70,7 +70,7 @@ def _serializer(settings: Settings) -> URLSafeSerializer:
     return URLSafeSerializer(settings.secret_key.value, salt=_TOKEN_SALT)
 
 
-def test_token(settings: Settings, payment_id: int) -> str:
+def page_token(settings: Settings, payment_id: int) -> str:
     """The signed token of a test checkout link."""
     return str(_serializer(settings).dumps(payment_id))
 

@@ -115,7 +115,8 @@ def parse_country(text: str) -> str | None:
         norm = shorter
     if not norm:
         return None
-    if len(norm) == 2 and norm.upper() in Locale.parse("en").territories:
+    # "NL" is a code; "no" is an answer, not Norway.
+    if len(norm) == 2 and text.strip().isupper() and norm.upper() in Locale.parse("en").territories:
         return norm.upper()
     return _country_names().get(norm)
 
