@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
+
 from bot.db import Database
 from bot.models import Product, Variant
 
@@ -34,9 +36,14 @@ PRODUCTS: list[dict[str, Any]] = [
 
 
 def load_products(db: Database) -> dict[str, int]:
-    """Add the products (once); their ids by SKU, variants' too."""
+    """Add the products unless they are there; their ids by SKU, variants' too."""
     ids: dict[str, int] = {}
     with db.session() as s:
+        for found in s.scalars(select(Product)):
+            ids[found.sku] = found.id
+            ids.update({v.sku: v.id for v in found.variants})
+        if ids:
+            return ids
         for data in PRODUCTS:
             product = Product(sku=data["sku"], title=data["title"],
                               description=data["description"], price=Decimal(data["price"]),
