@@ -117,7 +117,7 @@ def show(token: str) -> tuple[str, int]:
         order = payment.order
         locale = _locale(order.locale)
         t = _translator(locale)
-        context = {
+        context: dict[str, Any] = {
             "shop": rt.shop.name,
             "number": order.number,
             "status": payment.status,

@@ -31,7 +31,7 @@ from bot.shopping.pricing import (
     variant_label,
 )
 from flows import checkout
-from flows.cart import parse_add, parse_add_payload
+from flows.cart_words import parse_add, parse_add_payload
 from flows.types import Intent
 
 CART_INTENTS = (Intent.ADD, Intent.REMOVE, Intent.CART, Intent.CHECKOUT)

@@ -116,8 +116,9 @@ def parse_country(text: str) -> str | None:
     if not norm:
         return None
     # "NL" is a code; "no" is an answer, not Norway.
-    if len(norm) == 2 and text.strip().isupper() and norm.upper() in Locale.parse("en").territories:
-        return norm.upper()
+    code = norm.upper()
+    if len(norm) == 2 and text.strip().isupper() and code in Locale.parse("en").territories:
+        return code
     return _country_names().get(norm)
 
 

@@ -93,5 +93,6 @@ def test_a_shopper_pays_on_the_page_and_the_chat_confirms(
 
     run_jobs(rt)
     confirmation = sent_to(fake_twilio, WHATSAPP)[-1]
-    assert confirmation.startswith("Pagamento recebido, obrigado! Seu pedido 1001 está confirmado.")
+    assert confirmation.startswith("Pagamento recebido, obrigado! Seu pedido 1001 está "
+                                   "confirmado.")
     assert order_of(rt, payment_id).payment_method == "pix"

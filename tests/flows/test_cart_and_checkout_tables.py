@@ -8,7 +8,8 @@ import pytest
 
 import flows
 from flows import checkout
-from flows.cart import AddToCart, RemoveFromCart, parse_add, parse_add_payload
+from flows.cart import AddToCart, RemoveFromCart
+from flows.cart_words import parse_add, parse_add_payload
 from flows.checkout import PlaceOrder, RetryPayment
 from flows.machine import run
 from flows.menu import MENU

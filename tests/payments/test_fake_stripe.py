@@ -16,6 +16,13 @@ def client(fake: FakeStripe, key: str | None = None) -> stripe.StripeClient:
                                max_network_retries=0)
 
 
+def create(fake: FakeStripe, p: dict[str, Any], key: str | None = None,
+           secret: str | None = None) -> Any:
+    """Create a Checkout Session through stripe-python, with an idempotency key if given."""
+    options: Any = {"idempotency_key": key} if key else {}
+    return client(fake, secret).v1.checkout.sessions.create(params=p, options=options)
+
+
 def params(**changes: Any) -> dict[str, Any]:
     base = {
         "mode": "payment",
@@ -32,10 +39,8 @@ def params(**changes: Any) -> dict[str, Any]:
 
 def test_the_same_key_and_parameters_replay_the_first_session(fake_stripe: FakeStripe) -> None:
     p = params()
-    first = client(fake_stripe).v1.checkout.sessions.create(
-        params=p, options={"idempotency_key": "checkout:1:1"})  # type: ignore[arg-type]
-    again = client(fake_stripe).v1.checkout.sessions.create(
-        params=p, options={"idempotency_key": "checkout:1:1"})  # type: ignore[arg-type]
+    first = create(fake_stripe, p, "checkout:1:1")
+    again = create(fake_stripe, p, "checkout:1:1")
     assert again.id == first.id and len(fake_stripe.sessions) == 1
     assert (first.amount_total, first.currency, first.status) == (9980, "brl", "open")
     assert first.url and first.url.startswith("https://checkout.stripe.com/")
@@ -43,11 +48,9 @@ def test_the_same_key_and_parameters_replay_the_first_session(fake_stripe: FakeS
 
 
 def test_the_same_key_with_other_parameters_is_refused(fake_stripe: FakeStripe) -> None:
-    sessions = client(fake_stripe).v1.checkout.sessions
-    sessions.create(params=params(), options={"idempotency_key": "k"})  # type: ignore[arg-type]
+    create(fake_stripe, params(), "k")
     with pytest.raises(stripe.IdempotencyError):
-        sessions.create(params=params(client_reference_id="1043"),  # type: ignore[arg-type]
-                        options={"idempotency_key": "k"})
+        create(fake_stripe, params(client_reference_id="1043"), "k")
 
 
 @pytest.mark.parametrize(("changes", "param"), [
@@ -60,26 +63,26 @@ def test_the_same_key_with_other_parameters_is_refused(fake_stripe: FakeStripe) 
 def test_sessions_stripe_would_refuse_are_refused(fake_stripe: FakeStripe,
                                                   changes: dict[str, Any], param: str) -> None:
     with pytest.raises(stripe.InvalidRequestError) as refused:
-        client(fake_stripe).v1.checkout.sessions.create(params=params(**changes))  # type: ignore[arg-type]
+        create(fake_stripe, params(**changes))
     assert refused.value.param == param
     assert fake_stripe.sessions == []
 
 
 def test_a_wrong_secret_key_is_refused(fake_stripe: FakeStripe) -> None:
     with pytest.raises(stripe.AuthenticationError):
-        client(fake_stripe, "sk_test_wrong").v1.checkout.sessions.create(params=params())  # type: ignore[arg-type]
+        create(fake_stripe, params(), secret="sk_test_wrong")
 
 
 def test_a_scripted_failure_creates_nothing(fake_stripe: FakeStripe) -> None:
     fake_stripe.fail_next(500)
     with pytest.raises(stripe.APIError):
-        client(fake_stripe).v1.checkout.sessions.create(params=params())  # type: ignore[arg-type]
+        create(fake_stripe, params())
     assert fake_stripe.sessions == []
-    assert client(fake_stripe).v1.checkout.sessions.create(params=params()).id  # type: ignore[arg-type]
+    assert create(fake_stripe, params()).id
 
 
 def test_a_session_can_be_read_back_after_an_event_moves_it(fake_stripe: FakeStripe) -> None:
-    session = client(fake_stripe).v1.checkout.sessions.create(params=params())  # type: ignore[arg-type]
+    session = create(fake_stripe, params())
     event = fake_stripe.event("checkout.session.completed", session.id, payment_status="unpaid")
     assert event["data"]["object"]["status"] == "complete"
     read = client(fake_stripe).v1.checkout.sessions.retrieve(session.id)
@@ -95,7 +98,7 @@ def test_the_signature_is_stripes_own_fixed_vector() -> None:
 
 
 def test_signed_events_pass_stripes_check_and_old_ones_do_not(fake_stripe: FakeStripe) -> None:
-    session = client(fake_stripe).v1.checkout.sessions.create(params=params())  # type: ignore[arg-type]
+    session = create(fake_stripe, params())
     event = fake_stripe.event("checkout.session.completed", session.id)
     headers, body = signed_event(event, fake_stripe.webhook_secret)
     verified = stripe.Webhook.construct_event(body, headers["Stripe-Signature"],
