@@ -47,7 +47,7 @@ def shopping_facts(req: FactRequest) -> Mapping[str, Any]:
     items = items_of(s, req.conversation.customer_id)
     country = known.shopper_country(req.conversation)
     currency = money.display_currency(shop, country)
-    view = cart_view(s, req, items, currency)
+    view = cart_view(req, items, currency)
     facts: dict[str, Any] = {"cart": view}
     if req.event.intent is Intent.ADD:
         facts["pick"] = pick(s, req, items)
@@ -58,15 +58,14 @@ def shopping_facts(req: FactRequest) -> Mapping[str, Any]:
     return facts
 
 
-def _priced(s: Session, items: Sequence[CartItem]) -> list[tuple[Product, Any, int]]:
+def _priced(items: Sequence[CartItem]) -> list[tuple[Product, Any, int]]:
     return [(i.product, i.variant, i.quantity) for i in items]
 
 
-def cart_view(s: Session, req: FactRequest, items: Sequence[CartItem],
-              currency: str) -> dict[str, Any]:
+def cart_view(req: FactRequest, items: Sequence[CartItem], currency: str) -> dict[str, Any]:
     """The cart's lines priced in `currency`, as data and as text, and what blocks paying."""
     locale = req.locale
-    q = quote(req.rt.shop, _priced(s, items), currency=currency, country=None, locale=locale)
+    q = quote(req.rt.shop, _priced(items), currency=currency, country=None, locale=locale)
     lines = [
         {"item_id": item.id, "title": line.title, "quantity": line.quantity,
          "total": format_minor(line.total_minor, currency, locale)}
@@ -190,7 +189,7 @@ def checkout_facts(s: Session, req: FactRequest, items: Sequence[CartItem],
     draft = checkout.merge_draft(req.state, req.event, slot, before, answer, suggested)
     country = draft.get("country")
     currency = money.display_currency(shop, country)
-    q = quote(shop, _priced(s, items), currency=currency, country=country, locale=locale)
+    q = quote(shop, _priced(items), currency=currency, country=country, locale=locale)
     offered = methods_for(shop, country, currency)
     methods = methods_for(shop, country, currency, email=not draft.get("email_skipped"))
     vouchers = [m for m in offered if m in NEEDS_EMAIL]
