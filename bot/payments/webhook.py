@@ -92,9 +92,10 @@ def outcome_of(kind: str, session: dict[str, Any]) -> tuple[Outcome, str | None]
         # asynchronous method that fails is a voucher or Pix code that ran out.
         intent = session.get("payment_intent")
         error = intent.get("last_payment_error") if isinstance(intent, dict) else None
-        code = (error or {}).get("decline_code") or (error or {}).get("code")
-        return Outcome.FAILED, DECLINES.get(str(code), "voucher_expired" if not error
-                                            else "unknown")
+        if not isinstance(error, dict):
+            return Outcome.FAILED, "voucher_expired"
+        code = error.get("decline_code") or error.get("code")
+        return Outcome.FAILED, DECLINES.get(str(code), "unknown")
     return Outcome.EXPIRED, None
 
 
@@ -139,7 +140,8 @@ def _payment_of(s: Session, session: dict[str, Any]) -> Payment | None:
                      .with_for_update())
     if found is not None:
         return found
-    payment_id = str((session.get("metadata") or {}).get("payment_id", ""))
+    metadata = session.get("metadata")
+    payment_id = str(metadata.get("payment_id", "")) if isinstance(metadata, dict) else ""
     if not payment_id.isdigit():
         return None
     found = s.scalar(select(Payment).where(Payment.id == int(payment_id)).with_for_update())

@@ -131,10 +131,13 @@ def test_events_souk_does_not_use_or_did_not_cause_are_acknowledged(
              "data": {"object": {"id": "ch_1"}}}
     headers, body = signed_event(event, fake_stripe.webhook_secret)
     assert client.post("/webhooks/stripe", data=body, headers=headers).status_code == 200
-    event = {"id": "evt_stranger", "object": "event", "type": "checkout.session.completed",
-             "data": {"object": {"id": "cs_test_not_ours", "payment_status": "paid"}}}
-    headers, body = signed_event(event, fake_stripe.webhook_secret)
-    assert client.post("/webhooks/stripe", data=body, headers=headers).status_code == 200
+    for stranger in ({"id": "cs_test_not_ours", "payment_status": "paid"},
+                     {"id": 7, "metadata": ["odd"], "payment_intent": 3},
+                     {"metadata": {"payment_id": "1"}, "client_reference_id": "nope"}):
+        event = {"id": f"evt_{id(stranger)}", "object": "event",
+                 "type": "checkout.session.completed", "data": {"object": stranger}}
+        headers, body = signed_event(event, fake_stripe.webhook_secret)
+        assert client.post("/webhooks/stripe", data=body, headers=headers).status_code == 200
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"[]", b'{"id": "evt_1", "type": 3}'])
@@ -187,3 +190,22 @@ def test_no_reminder_when_it_may_not_or_need_not_be_sent(
     run_due(rt, minutes=61)
     assert len(sent_to(fake_twilio)) == before
     assert not [b for b in sent_to(fake_twilio) if "lembrete" in b]
+
+
+@pytest.mark.parametrize(("intent", "said"), [
+    (None, "o boleto, voucher ou código Pix venceu"),
+    ({"last_payment_error": {"code": "card_declined", "decline_code": "insufficient_funds"}},
+     "o cartão não tem saldo suficiente"),
+    ({"last_payment_error": {"code": "something_new"}}, "o pagamento não foi concluído"),
+    ({"last_payment_error": "odd"}, "o boleto, voucher ou código Pix venceu"),
+])
+def test_a_failure_says_the_reason_stripe_gives(rt: Runtime, client: Any,
+                                                fake_stripe: FakeStripe,
+                                                fake_twilio: FakeTwilio, intent: Any,
+                                                said: str) -> None:
+    payment_id = place_order(rt)
+    response = post_event(client, fake_stripe, "checkout.session.async_payment_failed",
+                          session_of(rt, payment_id), payment_intent=intent)
+    assert response.status_code == 200
+    run_jobs(rt)
+    assert said in sent_to(fake_twilio)[-1]
