@@ -53,23 +53,28 @@ def _pick(ctx: Context) -> Mapping[str, Any]:
 
 
 def cart_empty(ctx: Context, event: Event) -> bool:
+    """The cart has no lines."""
     return not _cart(ctx).get("lines")
 
 
 def nothing_found(ctx: Context, event: Event) -> bool:
+    """The message names no product we could find."""
     return not _pick(ctx).get("found")
 
 
 def too_many(ctx: Context, event: Event) -> bool:
+    """More than MAX_QUANTITY at once."""
     return int(_pick(ctx).get("quantity", 1)) > MAX_QUANTITY
 
 
 def needs_variant(ctx: Context, event: Event) -> bool:
+    """The product comes in variants and the message did not say which."""
     pick = _pick(ctx)
     return bool(pick.get("variants")) and pick.get("variant_id") is None
 
 
 def sold_out(ctx: Context, event: Event) -> bool:
+    """Nothing of it is in stock (of any variant, when none was chosen)."""
     pick = _pick(ctx)
     if pick.get("variants") and pick.get("variant_id") is None:
         return not any(v.get("stock") != 0 for v in pick["variants"])
@@ -77,15 +82,18 @@ def sold_out(ctx: Context, event: Event) -> bool:
 
 
 def all_in_cart(ctx: Context, event: Event) -> bool:
+    """Every unit in stock is in the cart already."""
     return _pick(ctx).get("available") == 0
 
 
 def short(ctx: Context, event: Event) -> bool:
+    """Fewer are available than asked for."""
     available = _pick(ctx).get("available")
     return available is not None and int(_pick(ctx).get("quantity", 1)) > int(available)
 
 
 def drop_found(ctx: Context, event: Event) -> bool:
+    """The remove message names a line of the cart."""
     return bool((ctx.facts.get("drop") or {}).get("found"))
 
 
@@ -104,6 +112,7 @@ CART_OPTIONS = (
 
 
 def add(ctx: Context, event: Event) -> Iterable[Action]:
+    """Put the picked product in the cart and say so."""
     pick = _pick(ctx)
     quantity = int(pick.get("quantity", 1))
     yield AddToCart(int(pick["product_id"]), pick.get("variant_id"), quantity)
@@ -112,6 +121,7 @@ def add(ctx: Context, event: Event) -> Iterable[Action]:
 
 
 def not_found(ctx: Context, event: Event) -> Iterable[Action]:
+    """Say what we could not find, and how to find it."""
     query = _pick(ctx).get("query")
     options = (Choice(N_("Shop"), "shop"), Choice(N_("View cart"), "cart"))
     if query:
@@ -123,6 +133,7 @@ def not_found(ctx: Context, event: Event) -> Iterable[Action]:
 
 
 def choose_variant(ctx: Context, event: Event) -> Iterable[Action]:
+    """Ask which variant, offering those in stock."""
     pick = _pick(ctx)
     choices = tuple(
         Choice(str(v["label"]),
@@ -135,17 +146,20 @@ def choose_variant(ctx: Context, event: Event) -> Iterable[Action]:
 
 
 def say_sold_out(ctx: Context, event: Event) -> Iterable[Action]:
+    """Say it is sold out; offer shopping on or the cart."""
     yield Say(N_("Sorry, {title} is sold out."), {"title": _pick(ctx)["title"]},
               (Choice(N_("Keep shopping"), "shop"), Choice(N_("View cart"), "cart")))
 
 
 def say_all_in_cart(ctx: Context, event: Event) -> Iterable[Action]:
+    """Say the cart already holds all there is."""
     pick = _pick(ctx)
     yield Say(N_("Your cart already has all the {title} we have in stock ({in_cart})."),
               {"in_cart": pick["in_cart"], "title": pick["title"]}, AFTER_ADD[:2])
 
 
 def offer_what_is_left(ctx: Context, event: Event) -> Iterable[Action]:
+    """Offer to add what is left instead."""
     pick = _pick(ctx)
     available = int(pick["available"])
     options = (
@@ -163,6 +177,7 @@ def offer_what_is_left(ctx: Context, event: Event) -> Iterable[Action]:
 
 
 def show_cart(ctx: Context, event: Event) -> Iterable[Action]:
+    """Show the lines, the subtotal and what would block paying."""
     cart = _cart(ctx)
     if cart.get("problems"):
         yield Say(N_("Your cart:\n{lines}\n\nSubtotal: {subtotal}\n\nBefore you pay: {problems}"),
@@ -174,6 +189,7 @@ def show_cart(ctx: Context, event: Event) -> Iterable[Action]:
 
 
 def remove(ctx: Context, event: Event) -> Iterable[Action]:
+    """Take the line out of the cart and say so."""
     drop = ctx.facts["drop"]
     yield RemoveFromCart(int(drop["item_id"]))
     yield Say(N_("Removed {title} from your cart."), {"title": drop["title"]},
@@ -181,6 +197,7 @@ def remove(ctx: Context, event: Event) -> Iterable[Action]:
 
 
 def ask_which_to_remove(ctx: Context, event: Event) -> Iterable[Action]:
+    """Offer each line as a button to remove it."""
     choices = tuple(
         Choice(f"{line['title']} ({line['quantity']})", f"remove:{line['item_id']}",
                translate=False)

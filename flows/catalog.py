@@ -22,14 +22,17 @@ def _catalog(ctx: Context) -> Mapping[str, Any]:
 
 
 def has_results(ctx: Context, event: Event) -> bool:
+    """The question matched products, or the shop lists what it has."""
     return bool(_catalog(ctx).get("results"))
 
 
 def shows_product(ctx: Context, event: Event) -> bool:
+    """A product's button was tapped and it exists."""
     return bool(_catalog(ctx).get("product"))
 
 
 def list_results(ctx: Context, event: Event) -> Iterable[Action]:
+    """List the products as buttons and remember them for "add number 2"."""
     results = _catalog(ctx)["results"]
     choices = tuple(Choice(r["label"], f"product:{r['id']}", translate=False) for r in results)
     ids = [r["id"] for r in results]
@@ -43,6 +46,7 @@ def list_results(ctx: Context, event: Event) -> Iterable[Action]:
 
 
 def show_product(ctx: Context, event: Event) -> Iterable[Action]:
+    """Show one product with its Add to cart button."""
     product = _catalog(ctx)["product"]
     yield SetSlots({"product": product["id"]})
     options = (Choice(N_("Add to cart"), f"add:{product['id']}"), Choice(N_("View cart"), "cart"))

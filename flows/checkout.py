@@ -126,22 +126,28 @@ def next_step(ctx: Context, event: Event) -> str:
 
 
 def cart_ready(ctx: Context, event: Event) -> bool:
+    """The cart has lines and nothing in it blocks paying."""
     return bool(_facts(ctx).get("cart_ok"))
 
 
 def cart_empty(ctx: Context, event: Event) -> bool:
+    """The cart has no lines."""
     return not (ctx.facts.get("cart") or {}).get("lines")
 
 
 def cart_unready(ctx: Context, event: Event) -> bool:
+    """Something in the cart blocks paying (or it is empty)."""
     return not cart_ready(ctx, event)
 
 
 def answered(ctx: Context, event: Event) -> bool:
+    """This message is a valid answer to the step being asked."""
     return bool((_facts(ctx).get("answer") or {}).get("ok"))
 
 
 def payload_is(payload: str) -> Guard:
+    """A guard: the shopper tapped the button with this payload."""
+
     def guard(ctx: Context, event: Event) -> bool:
         return event.payload == payload
 
@@ -149,15 +155,18 @@ def payload_is(payload: str) -> Guard:
 
 
 def wants_to_pay(ctx: Context, event: Event) -> bool:
+    """Pay now, yes, or the words for checkout."""
     return event.payload == "pay" or event.intent in (Intent.YES, Intent.CHECKOUT)
 
 
 def total_changed(ctx: Context, event: Event) -> bool:
+    """The total is not the one the shopper last reviewed."""
     reviewed = (ctx.slots.get(DRAFT) or {}).get("reviewed")
     return reviewed != _facts(ctx).get("total")
 
 
 def repay(ctx: Context, event: Event) -> bool:
+    """A Try again / New payment link button."""
     return (event.payload or "").startswith("repay:")
 
 
@@ -186,6 +195,7 @@ REVIEW_OPTIONS = (
 
 
 def save(ctx: Context, event: Event) -> Iterable[Action]:
+    """Keep the draft, noting the total when the review is next."""
     d = draft(ctx, event)
     if next_step(ctx, event) == REVIEW:
         d["reviewed"] = _facts(ctx).get("total")  # what the shopper is about to agree to
@@ -248,6 +258,7 @@ def proceed(state: str, on: Intent | str, guard: Guard | None, *effects: Effect)
 
 
 def place_order(ctx: Context, event: Event) -> Iterable[Action]:
+    """Ask for the order with the draft's details, and forget the draft."""
     d = draft(ctx, event)
     yield PlaceOrder(
         name=str(d["name"]),
@@ -260,10 +271,12 @@ def place_order(ctx: Context, event: Event) -> Iterable[Action]:
 
 
 def retry_payment(ctx: Context, event: Event) -> Iterable[Action]:
+    """Ask for a new link for the order on the button."""
     yield RetryPayment(str(event.payload).removeprefix("repay:"))
 
 
 def explain_address(ctx: Context, event: Event) -> Iterable[Action]:
+    """Say what the address lacks, with an example from its country."""
     facts = _facts(ctx)
     missing = (facts.get("answer") or {}).get("missing")
     params = {"example": facts.get("example")}
@@ -279,11 +292,13 @@ def explain_address(ctx: Context, event: Event) -> Iterable[Action]:
 
 
 def refuse_empty_cart(ctx: Context, event: Event) -> Iterable[Action]:
+    """Nothing to pay for: offer the shop."""
     yield Say(N_("Your cart is empty, so there's nothing to pay for yet. What are you looking "
                  "for?"), {}, (Choice(N_("Shop"), "shop"),))
 
 
 def refuse_problems(ctx: Context, event: Event) -> Iterable[Action]:
+    """Say what in the cart blocks paying."""
     yield Say(N_("Before you pay: {problems}"), {"problems": _facts(ctx).get("problems")},
               (Choice(N_("View cart"), "cart"),))
 
