@@ -19,21 +19,28 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flows.checkout_steps import (
+    ASK_ADDRESS,
+    ASK_COUNTRY,
+    ASK_EMAIL,
+    ASK_NAME,
+    ASK_UPDATES,
+    CONFIRM_COUNTRY,
+    DRAFT,
+    FREE_TEXT_STATES,
+    REVIEW,
+    REVIEW_OPTIONS,
+    STEPS,
+    YES_NO,
+    ask,
+    draft,
+    facts_of,
+    merge_draft,
+    next_step,
+)
 from flows.machine import ANY, SAME, Effect, Guard, T, say
 from flows.menu import MENU
 from flows.types import N_, Action, Choice, Context, Event, Intent, Say, SetSlots
-
-ASK_NAME = "checkout_name"
-ASK_COUNTRY = "checkout_country"
-CONFIRM_COUNTRY = "checkout_confirm_country"
-ASK_ADDRESS = "checkout_address"
-ASK_EMAIL = "checkout_email"
-ASK_UPDATES = "checkout_updates"
-REVIEW = "checkout_review"
-STEPS = (ASK_NAME, ASK_COUNTRY, CONFIRM_COUNTRY, ASK_ADDRESS, ASK_EMAIL, ASK_UPDATES, REVIEW)
-# Answers here are data (a name, an address), never a sign of the shopper's language.
-FREE_TEXT_STATES = (ASK_NAME, ASK_COUNTRY, ASK_ADDRESS, ASK_EMAIL)
-DRAFT = "checkout"  # the slot holding the answers so far
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,80 +61,12 @@ class RetryPayment(Action):
     order_number: str
 
 
-# -- the draft --------------------------------------------------------------------------
-
-
-def merge_draft(state: str, event: Event, slot: Mapping[str, Any] | None,
-                known: Mapping[str, Any], answer: Mapping[str, Any],
-                suggested: str | None) -> dict[str, Any]:
-    """The checkout details after this message: known ones, saved ones, then this answer.
-
-    Pure, and shared with the fact provider, which needs the draft's country to quote.
-    """
-    slot = dict(slot or {})
-    if state == REVIEW and event.payload == "checkout:change":
-        slot = {"fresh": True}  # every detail is asked again, none taken from the last order
-    draft: dict[str, Any] = {}
-    if not slot.get("fresh"):
-        draft.update({k: v for k, v in known.items() if v})
-        if draft.get("country"):
-            draft["country_ok"] = True  # the shopper gave it on an earlier order
-    draft.update(slot)
-    if answer.get("ok"):
-        draft.update(answer.get("values") or {})
-    if state == CONFIRM_COUNTRY and event.intent is Intent.YES:
-        draft["country_ok"] = True
-    elif state == CONFIRM_COUNTRY and event.intent is Intent.NO:
-        draft.update(declined=draft.get("country"), country=None, country_ok=False)
-    elif state == ASK_EMAIL and event.payload == "skip":
-        draft["email_skipped"] = True
-    elif state == ASK_UPDATES and event.intent in (Intent.YES, Intent.NO):
-        draft["updates"] = event.intent is Intent.YES
-    if not draft.get("country") and suggested and suggested != draft.get("declined"):
-        draft.update(country=suggested, country_ok=False)
-    return draft
-
-
-def _facts(ctx: Context) -> Mapping[str, Any]:
-    return ctx.facts.get("checkout") or {}
-
-
-def draft(ctx: Context, event: Event) -> dict[str, Any]:
-    """The draft after this message, with a country we do not ship to set aside."""
-    facts = _facts(ctx)
-    merged = merge_draft(ctx.state, event, ctx.slots.get(DRAFT), facts.get("known") or {},
-                         facts.get("answer") or {}, ctx.country)
-    if merged.get("country") and not facts.get("ships"):
-        merged.update(no_ship=merged["country"], declined=merged["country"], country=None,
-                      country_ok=False)
-    return merged
-
-
-def next_step(ctx: Context, event: Event) -> str:
-    """The first step whose answer is still missing."""
-    d, facts = draft(ctx, event), _facts(ctx)
-    address = d.get("address") or {}
-    if not d.get("name"):
-        return ASK_NAME
-    if not d.get("country"):
-        return ASK_COUNTRY
-    if not d.get("country_ok"):
-        return CONFIRM_COUNTRY
-    if address.get("country") != d["country"]:
-        return ASK_ADDRESS
-    if facts.get("needs_email") and not d.get("email") and not d.get("email_skipped"):
-        return ASK_EMAIL
-    if d.get("updates") is None and not facts.get("consented"):
-        return ASK_UPDATES
-    return REVIEW
-
-
 # -- guards -----------------------------------------------------------------------------
 
 
 def cart_ready(ctx: Context, event: Event) -> bool:
     """The cart has lines and nothing in it blocks paying."""
-    return bool(_facts(ctx).get("cart_ok"))
+    return bool(facts_of(ctx).get("cart_ok"))
 
 
 def cart_empty(ctx: Context, event: Event) -> bool:
@@ -142,7 +81,7 @@ def cart_unready(ctx: Context, event: Event) -> bool:
 
 def answered(ctx: Context, event: Event) -> bool:
     """This message is a valid answer to the step being asked."""
-    return bool((_facts(ctx).get("answer") or {}).get("ok"))
+    return bool((facts_of(ctx).get("answer") or {}).get("ok"))
 
 
 def payload_is(payload: str) -> Guard:
@@ -162,7 +101,7 @@ def wants_to_pay(ctx: Context, event: Event) -> bool:
 def total_changed(ctx: Context, event: Event) -> bool:
     """The total is not the one the shopper last reviewed."""
     reviewed = (ctx.slots.get(DRAFT) or {}).get("reviewed")
-    return reviewed != _facts(ctx).get("total")
+    return reviewed != facts_of(ctx).get("total")
 
 
 def repay(ctx: Context, event: Event) -> bool:
@@ -184,69 +123,15 @@ def _next_is(step: str) -> Guard:
     return guard
 
 
-# -- effects ----------------------------------------------------------------------------
-
-YES_NO = (Choice(N_("Yes"), "yes"), Choice(N_("No"), "no"))
-REVIEW_OPTIONS = (
-    Choice(N_("Pay now"), "pay"),
-    Choice(N_("Change details"), "checkout:change"),
-    Choice(N_("View cart"), "cart"),
-)
+# -- effects
 
 
 def save(ctx: Context, event: Event) -> Iterable[Action]:
     """Keep the draft, noting the total when the review is next."""
     d = draft(ctx, event)
     if next_step(ctx, event) == REVIEW:
-        d["reviewed"] = _facts(ctx).get("total")  # what the shopper is about to agree to
+        d["reviewed"] = facts_of(ctx).get("total")  # what the shopper is about to agree to
     yield SetSlots({DRAFT: d})
-
-
-def _countries(ctx: Context) -> tuple[Choice, ...]:
-    names: Mapping[str, str] = _facts(ctx).get("shipping_countries") or {}
-    return tuple(Choice(name, f"country:{code}", translate=False) for code, name in names.items())
-
-
-def ask(step: str) -> Effect:
-    """The question for `step`, about the draft as it stands after this message."""
-
-    def effect(ctx: Context, event: Event) -> Iterable[Action]:
-        d, facts = draft(ctx, event), _facts(ctx)
-        if step == ASK_NAME:
-            yield Say(N_("Who should we ship the order to? Please write the full name."))
-        elif step == ASK_COUNTRY and d.get("no_ship"):
-            yield Say(N_("Sorry, we don't ship there yet ({country}). Which country should we "
-                         "ship to?"), {"country": facts.get("country_name")}, _countries(ctx))
-        elif step == ASK_COUNTRY:
-            yield Say(N_("Which country should we ship to?"), {}, _countries(ctx))
-        elif step == CONFIRM_COUNTRY:
-            yield Say(N_("Shipping country: {country}. Is that right?"),
-                      {"country": facts.get("country_name")},
-                      (Choice(N_("Yes"), "yes"), Choice(N_("Another country"), "no")))
-        elif step == ASK_ADDRESS:
-            yield Say(N_("What's the shipping address? Write the street and number, the city "
-                         "and the postal code, like this:\n{example}"),
-                      {"example": facts.get("example")})
-        elif step == ASK_EMAIL:
-            yield Say(N_("What's your email address? If you pay by {methods}, the voucher is "
-                         "sent there. Or choose Skip to pay another way."),
-                      {"methods": facts.get("voucher_methods")}, (Choice(N_("Skip"), "skip"),))
-        elif step == ASK_UPDATES:
-            yield Say(N_("Can we message you here about this order (payment, shipping and "
-                         "delivery)?"), {}, YES_NO)
-        else:
-            params = {key: facts.get(key) for key in (
-                "lines", "subtotal", "days", "shipping", "total", "address", "methods")}
-            params.update(country=facts.get("country_name"), name=d.get("name"))
-            yield Say(
-                N_("Please check your order:\n{lines}\n\nSubtotal: {subtotal}\nShipping "
-                   "({country}, {days} days): {shipping}\nTotal: {total}\n\nShip to: {name}, "
-                   "{address}\nYou can pay by {methods}."),
-                params, REVIEW_OPTIONS,
-            )
-
-    effect.__name__ = f"ask({step})"
-    return effect
 
 
 def proceed(state: str, on: Intent | str, guard: Guard | None, *effects: Effect) -> tuple[T, ...]:
@@ -277,7 +162,7 @@ def retry_payment(ctx: Context, event: Event) -> Iterable[Action]:
 
 def explain_address(ctx: Context, event: Event) -> Iterable[Action]:
     """Say what the address lacks, with an example from its country."""
-    facts = _facts(ctx)
+    facts = facts_of(ctx)
     missing = (facts.get("answer") or {}).get("missing")
     params = {"example": facts.get("example")}
     if missing == "postal_code":
@@ -299,7 +184,7 @@ def refuse_empty_cart(ctx: Context, event: Event) -> Iterable[Action]:
 
 def refuse_problems(ctx: Context, event: Event) -> Iterable[Action]:
     """Say what in the cart blocks paying."""
-    yield Say(N_("Before you pay: {problems}"), {"problems": _facts(ctx).get("problems")},
+    yield Say(N_("Before you pay: {problems}"), {"problems": facts_of(ctx).get("problems")},
               (Choice(N_("View cart"), "cart"),))
 
 
@@ -349,3 +234,9 @@ TABLE = (
 )
 
 STATES = STEPS
+
+__all__ = [
+    "ASK_ADDRESS", "ASK_COUNTRY", "ASK_EMAIL", "ASK_NAME", "ASK_UPDATES", "CONFIRM_COUNTRY",
+    "DRAFT", "EARLY", "FREE_TEXT_STATES", "REVIEW", "STATES", "STEPS", "TABLE", "PlaceOrder",
+    "RetryPayment", "merge_draft", "next_step",
+]
