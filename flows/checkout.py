@@ -104,6 +104,11 @@ def total_changed(ctx: Context, event: Event) -> bool:
     return reviewed != facts_of(ctx).get("total")
 
 
+def stale_pay(ctx: Context, event: Event) -> bool:
+    """Pay now, tapped anywhere but on the review."""
+    return event.payload == "pay" and ctx.state != REVIEW
+
+
 def repay(ctx: Context, event: Event) -> bool:
     """A Try again / New payment link button."""
     return (event.payload or "").startswith("repay:")
@@ -198,6 +203,10 @@ EARLY = (
 TABLE = (
     # state            on               guard                           next    effects
     T(ANY,             ANY,             repay,                          SAME,   retry_payment),
+    # A Pay now button of a review that is over (an order placed, a new checkout).
+    T(ANY,             ANY,             stale_pay,                      SAME,
+      say(N_("That button belongs to an order review that is closed. Write CHECKOUT to pay "
+             "for what is in your cart."), Choice(N_("View cart"), "cart"))),
     T(ANY,             Intent.CHECKOUT, cart_empty,                     SAME,   refuse_empty_cart),
     T(REVIEW,          ANY,             _all(wants_to_pay, cart_empty), SAME,   refuse_empty_cart),
     T(ANY,             Intent.CHECKOUT, cart_unready,                   SAME,   refuse_problems),
@@ -214,6 +223,7 @@ TABLE = (
     T(ASK_COUNTRY,     ANY,             None,                      SAME,
       say(N_("Sorry, I don't know that country. Please choose one from the list or write its "
              "name."))),
+    *proceed(CONFIRM_COUNTRY, ANY,        answered),
     *proceed(CONFIRM_COUNTRY, Intent.YES, None),
     *proceed(CONFIRM_COUNTRY, Intent.NO,  None),
     T(CONFIRM_COUNTRY, ANY,             None,                      SAME,

@@ -47,7 +47,7 @@ def merge_draft(state: str, event: Event, slot: Mapping[str, Any] | None,
     draft.update(slot)
     if answer.get("ok"):
         draft.update(answer.get("values") or {})
-    if state == CONFIRM_COUNTRY and event.intent is Intent.YES:
+    elif state == CONFIRM_COUNTRY and event.intent is Intent.YES:
         draft["country_ok"] = True
     elif state == CONFIRM_COUNTRY and event.intent is Intent.NO:
         draft.update(declined=draft.get("country"), country=None, country_ok=False)

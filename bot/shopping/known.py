@@ -3,6 +3,7 @@ and the answer in this message, read for the step being asked."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot import language
 from bot.models import Conversation, Order
+from bot.nlu import normalize
 from bot.shopping.places import parse_address, parse_country, parse_email, parse_name
 from channels.base import Address
 from flows import checkout
@@ -59,6 +61,14 @@ def answer(state: str, event: Event, country: str | None, conv: Conversation) ->
             return {"ok": True, "values": {"country": code, "country_ok": True,
                                            "no_ship": None, "declined": None}}
         return {"ok": False}
+    if state == checkout.CONFIRM_COUNTRY and text:
+        # "No, Portugal": the answer to "Shipping country: Brazil?" may name the country.
+        rest = re.sub(r"^(?:no|nao|not|nope|yes|sim|si|ok)\b\W*", "", normalize(text))
+        code = parse_country(rest) if rest else None
+        if code:
+            return {"ok": True, "values": {"country": code, "country_ok": True,
+                                           "no_ship": None, "declined": None}}
+        return {}
     if state == checkout.ASK_ADDRESS and text and country:
         parsed = parse_address(text, country)
         if isinstance(parsed, str):

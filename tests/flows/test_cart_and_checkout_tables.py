@@ -235,3 +235,19 @@ def test_every_checkout_state_answers_stop_help_and_a_person() -> None:
     for state in checkout.STATES:
         for intent in (Intent.STOP, Intent.HELP, Intent.HUMAN):
             assert run(flows.TABLE, ctx(state), Event(intent)).actions, (state, intent)
+
+
+def test_a_country_named_instead_of_yes_is_taken() -> None:
+    draft = {checkout.DRAFT: {"name": "Ana"}}
+    answer = {"ok": True, "values": {"country": "MX", "country_ok": True}}
+    step = go(checkout.CONFIRM_COUNTRY, Event(Intent.NO, "no, México"),
+              {**QUOTE, "answer": answer}, draft)
+    assert step.state == checkout.ASK_ADDRESS
+    [slots] = [a for a in step.actions if isinstance(a, SetSlots)]
+    assert slots.values[checkout.DRAFT]["country"] == "MX"
+
+
+def test_an_old_pay_now_button_does_not_place_an_order() -> None:
+    step = go(MENU, Event(Intent.CHOICE, payload="pay"), QUOTE)
+    assert not [a for a in step.actions if isinstance(a, PlaceOrder)]
+    assert says(step)[0].startswith("That button belongs to an order review that is closed")
