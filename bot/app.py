@@ -30,10 +30,14 @@ def create_app(settings: Settings | None = None, rt: Runtime | None = None) -> F
     app.extensions["souk"] = rt
 
     from bot.health import bp as health_bp
+    from bot.payments.page import bp as test_checkout_bp
+    from bot.payments.webhook import bp as stripe_webhook_bp
     from bot.webhooks import bp as webhooks_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(webhooks_bp)
+    app.register_blueprint(stripe_webhook_bp)
+    app.register_blueprint(test_checkout_bp)
     from bot import api
 
     api.init_app(app)

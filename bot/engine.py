@@ -114,8 +114,10 @@ def handle(
     """Decide what to answer to one message."""
     current = hot.locale or conv.locale
     words = "" if msg.kind in ("location", "contact") else msg.text
+    # A name or an address says nothing about the language the shopper reads.
+    said = "" if hot.state in flows.FREE_TEXT_STATES else words
     locale, reason = language.choose(
-        words,
+        said,
         current=current,
         phone=conv.phone,
         hint=conv.language_hint,

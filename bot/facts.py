@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 # Modules whose import registers more providers (features add theirs here).
-PLUGINS: tuple[str, ...] = ("bot.language_facts", "bot.console.plugin", "bot.catalog.facts")
+PLUGINS: tuple[str, ...] = (
+    "bot.language_facts", "bot.console.plugin", "bot.catalog.facts", "bot.shopping.facts",
+)
 
 
 @dataclass(frozen=True)

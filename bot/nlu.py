@@ -41,7 +41,11 @@ PAYLOAD_INTENTS = {
     "more": Intent.MORE,
     "yes": Intent.YES,
     "no": Intent.NO,
+    "cart": Intent.CART,
+    "checkout": Intent.CHECKOUT,
 }
+# Payloads that carry an argument: "add:12", "add:12:34", "remove:56".
+PAYLOAD_PREFIXES = {"add:": Intent.ADD, "remove:": Intent.REMOVE}
 
 # Checked in this order: a message that asks for a person and says hello asks for a person.
 # A later intent's phrase wins only when it contains the earlier one's: "no, thanks" is a
@@ -49,6 +53,11 @@ PAYLOAD_INTENTS = {
 PHRASE_ORDER = (
     Intent.HUMAN,
     Intent.HELP,
+    # "add to cart" adds and "remove from my cart" removes before "cart" shows the cart.
+    Intent.CHECKOUT,
+    Intent.ADD,
+    Intent.REMOVE,
+    Intent.CART,
     Intent.TRACK,
     Intent.ASK,
     Intent.MORE,
@@ -180,6 +189,9 @@ def from_payload(payload: str) -> Event:
     intent = PAYLOAD_INTENTS.get(payload)
     if intent is not None:
         return Event(intent, payload=payload)
+    for prefix, intent in PAYLOAD_PREFIXES.items():
+        if payload.startswith(prefix):
+            return Event(intent, payload=payload)
     return Event(Intent.CHOICE, payload=payload)
 
 

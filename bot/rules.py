@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import consent
 from bot.models import ConsentEvent, Conversation, Message
 
 WHATSAPP_WINDOW = timedelta(hours=24)
@@ -32,6 +33,11 @@ def blocked(s: Session, message: Message, conv: Conversation, now: datetime) -> 
             return "opted out"
         if message.created_at < stop_at:
             return "opted out after this message was queued"
+    # A message we push about a topic (a payment reminder, a shipping update) needs the
+    # shopper's consent to that topic, as it stands now.
+    if (not message.requested and message.topic in consent.TOPICS
+            and not consent.allowed(s, conv.customer_id, message.topic)):
+        return f"no consent to {message.topic}"
     if conv.channel == "whatsapp" and not (message.content or {}).get("template"):
         last = conv.last_inbound_at
         if last is None or now - last > WHATSAPP_WINDOW:

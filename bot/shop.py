@@ -41,6 +41,8 @@ class Shop:
     free_shipping_over: Decimal | None = None
     policies: dict[str, dict[str, str]] = field(default_factory=dict)
     templates: dict[str, dict[str, str]] = field(default_factory=dict)
+    # [checkout]: an unpaid payment link gets one reminder this long after it was sent.
+    reminder_after_minutes: int = 60
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def policy(self, topic: str, locale: str) -> str | None:
@@ -77,6 +79,13 @@ def _decimal(value: Any, where: str, problems: list[str]) -> Decimal:
     if not result.is_finite() or result < 0:
         problems.append(f"{where}: not a positive number: {value!r}")
     return result
+
+
+def _minutes(value: Any, where: str, problems: list[str]) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        problems.append(f"{where}: not a positive whole number of minutes: {value!r}")
+        return 60
+    return value
 
 
 def load_shop(path: Path) -> Shop:
@@ -129,6 +138,10 @@ def load_shop(path: Path) -> Shop:
         else None,
         policies={k: dict(v) for k, v in data.get("policies", {}).items()},
         templates={k: dict(v) for k, v in data.get("templates", {}).items()},
+        reminder_after_minutes=_minutes(
+            data.get("checkout", {}).get("reminder_after_minutes", 60),
+            "checkout.reminder_after_minutes", problems,
+        ),
         raw=data,
     )
     if problems:

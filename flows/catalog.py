@@ -148,7 +148,17 @@ def show_results(ctx: Context, event: Event) -> Iterable[Action]:
     assert page is not None
     params = {"first": page.first, "last": page.last, "total": page.total,
               "min": page.price_min, "max": page.price_max}
-    if page.price_min and page.price_max:
+    if page.first == 1 and not page.more:
+        # Everything fits on one page: counting it would only add noise.
+        if page.price_min and page.price_max:
+            msgid = N_("Here's what I found between {min} and {max}:")
+        elif page.price_max:
+            msgid = N_("Here's what I found up to {max}:")
+        elif page.price_min:
+            msgid = N_("Here's what I found from {min}:")
+        else:
+            msgid = N_("Here's what I found:")
+    elif page.price_min and page.price_max:
         msgid = N_("Here's what I found between {min} and {max} ({first}-{last} of {total}):")
     elif page.price_max:
         msgid = N_("Here's what I found up to {max} ({first}-{last} of {total}):")

@@ -124,6 +124,10 @@ def check(table: Sequence[T], states: Iterable[str], start: str) -> None:
                 if r.state not in (ANY, s) or r.on not in (ANY, intent):
                     continue
                 if r.on == ANY:
+                    if r.guard is not None:
+                        # A guarded catch-all (a valid address is an answer even when it
+                        # reads "Help Street") lets everything else through.
+                        continue
                     problems.append(f"state {s!r} does not answer {intent.value}: a row "
                                     f"for any message to {r.state!r} comes first")
                     break

@@ -44,6 +44,10 @@ class Intent(str, enum.Enum):
     MORE = "more"  # the next page of what was listed
     ASK = "ask"  # a question about a product or the shop's policies
     TRACK = "track"
+    CART = "cart"  # show the cart
+    ADD = "add"  # put something in the cart; the payload "add:<product>[:<variant>]" or words
+    REMOVE = "remove"  # take something out of the cart; "remove:<item>" or words
+    CHECKOUT = "checkout"  # pay for the cart
     UNKNOWN = "unknown"
     # Not from the shopper: the console gave the conversation back to the bot
     # (entities: rating, whether to ask the shopper for one). Understanding never

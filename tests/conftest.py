@@ -24,6 +24,7 @@ from bot.config import Settings
 from bot.migrate import upgrade
 from bot.models import Base
 from bot.runtime import Runtime, install
+from tests.fakes.stripe import FakeStripe
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.twilio import FakeTwilio
 
@@ -268,3 +269,26 @@ def signed_in_client(app, rt: Runtime, password_hash: str):  # type: ignore[no-u
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# -- Stripe -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _stripe_server() -> Iterator[FakeStripe]:
+    fake = FakeStripe().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def fake_stripe(_stripe_server: FakeStripe) -> FakeStripe:
+    """The fake Stripe API, emptied; `stripe_env(fake)` points souk at it."""
+    _stripe_server.reset()
+    return _stripe_server
+
+
+def stripe_env(fake: FakeStripe) -> dict[str, str]:
+    """The settings that make souk take payments through the fake Stripe."""
+    return {"STRIPE_SECRET_KEY": fake.secret_key, "STRIPE_WEBHOOK_SECRET": fake.webhook_secret,
+            "STRIPE_API_BASE": fake.base_url}

@@ -15,6 +15,7 @@ The rules need not be good linguistics, only the same on both sides.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import tomllib
 import unicodedata
@@ -139,6 +140,9 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
         parts = words(text)
         if len(parts) > 1:
             phrases[tuple(f for _, f in parts)] = concepts
+            # Plural phrases too: "linternas frontales", "jaquetas corta-vento".
+            for variant in itertools.product(*(_plurals(f) for _, f in parts)):
+                phrases.setdefault(variant, concepts)
             return
         raw, flat = parts[0]
         exact[raw] = concepts
@@ -172,6 +176,15 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
     longest = max((len(p) for p in phrases), default=1)
     starts = frozenset(p[0] for p in phrases)
     return Lexicon(phrases, exact, folded, stems, parents, stopwords, names, longest, starts)
+
+
+def _plurals(flat: str) -> tuple[str, ...]:
+    """A folded word and the plural forms shoppers write for it (en, es, pt)."""
+    if len(flat) < 3 or flat.isdigit():
+        return (flat,)
+    if flat[-1] in "aeiou":
+        return (flat, flat + "s")
+    return (flat, flat + "s", flat + "es")
 
 
 def _table(data: dict[str, Any], key: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.transcripts import directives_spine  # noqa: F401 - registers its directives
+from tests.transcripts import directives_checkout  # noqa: F401 - registers its directives
 from tests.transcripts.replay import DIRECTORY, Replay, load
 
 FILES = sorted(DIRECTORY.glob("*.txt"))
