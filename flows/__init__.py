@@ -24,6 +24,7 @@ TABLE: tuple[T, ...] = (
 
 STATES: tuple[str, ...] = (
     *menu.STATES,
+    *consent.STATES,
     *handoff.STATES,
     *language.STATES,
     *shop.STATES,

@@ -23,6 +23,7 @@ class Intent(str, enum.Enum):
     LANGUAGE = "language"  # entities: locale (when named)
     STOP = "stop"
     START = "start"
+    MAYBE_STOP = "maybe_stop"  # a stop word inside a longer message: ask before stopping
     YES = "yes"
     NO = "no"
     THANKS = "thanks"

@@ -9,16 +9,14 @@ from __future__ import annotations
 import logging
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
 from redis.exceptions import LockError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from typing import Any
-
-from bot import effects, engine, facts, language, runtime
+from bot import audit, consent, effects, engine, facts, language, runtime
 from bot.models import (
-    ConsentEvent,
     Conversation,
     DeliveryEvent,
     Direction,
@@ -32,6 +30,7 @@ from bot.rules import blocked
 from bot.runtime import Runtime
 from channels.base import Address, Outgoing
 from flows.types import Event
+from workers import throttle
 from workers.queues import enqueue_process, enqueue_send
 
 log = logging.getLogger(__name__)
@@ -48,7 +47,9 @@ def process_conversation(conversation_id: int) -> None:
     workers never reorder a shopper. If the lock stays busy the job re-queues
     itself. A message whose handling raises is marked processed with an apology
     sent, so one bad message never blocks the ones behind it. A crash mid-way
-    leaves unprocessed messages for the next job or the sweeper.
+    leaves unprocessed messages for the next job or the sweeper. A shopper over
+    their rate limit (workers/throttle.py) waits: the job stops and a later one
+    takes over.
     """
     rt = runtime.get()
     lock = rt.redis.lock(
@@ -59,7 +60,11 @@ def process_conversation(conversation_id: int) -> None:
         return
     try:
         while True:
-            outbox_ids = process_next(rt, conversation_id)
+            try:
+                outbox_ids = process_next(rt, conversation_id)
+            except throttle.Deferred as wait:
+                throttle.defer(rt, conversation_id, wait.retry_after)
+                return
             if outbox_ids is None:
                 return
             for outbox_id in outbox_ids:
@@ -117,6 +122,7 @@ def process_next(rt: Runtime, conversation_id: int) -> list[int] | None:
         )
         if msg is None:
             return None
+        throttle.admit(rt, s, conversation_id)
         conv = s.get(Conversation, conversation_id)
         assert conv is not None
         address = Address.parse(conv.address)
@@ -336,10 +342,18 @@ def finish(rt: Runtime, row_id: int, message_id: int, status: str, code: str | N
 
 
 def record_carrier_opt_out(rt: Runtime, message_id: int) -> None:
-    """Twilio 21610: the shopper opted out at the carrier. Stop sending to them."""
+    """Twilio 21610: the shopper opted out at the carrier. Stop sending to them.
+
+    A shopper whose own STOP already stands is not recorded twice: the carrier's
+    refusal of our confirmation says nothing new.
+    """
     with rt.db.session() as s:
         message = s.get(Message, message_id)
         assert message is not None
         conv = message.conversation
-        s.add(ConsentEvent(customer_id=conv.customer_id, topic="all", granted=False,
-                           channel=conv.channel, source="carrier", proof="21610"))
+        if consent.stopped(s, conv.customer_id):
+            return
+        consent.record(s, conv.customer_id, "all", False, source="carrier",
+                       channel=conv.channel, proof=f"twilio 21610, message {message_id}")
+        audit.record(s, "system", "consent.opt_out", f"customer:{conv.customer_id}",
+                     detail={"topic": "all", "source": "carrier", "code": "21610"})
