@@ -13,9 +13,15 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot import redact
 from bot.errors import ConfigError, InputError, SoukError
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.db import Database
+    from channels.base import Address
 
 log = logging.getLogger("souk")
 
@@ -49,7 +55,7 @@ def setup_logging(level: str, secrets: Iterable[str] = (),
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
 
 
-def _settings():  # type: ignore[no-untyped-def]
+def _settings() -> Settings:
     from bot.config import Settings
 
     settings = Settings.from_env()
@@ -128,7 +134,7 @@ def cmd_apikey_create(args: argparse.Namespace) -> int:
     return 0
 
 
-def _find(db, address: str):  # type: ignore[no-untyped-def]
+def _find(db: Database, address: str) -> tuple[int, Address]:
     """The customer id behind `address`; UsageError for a malformed or unknown one."""
     from bot.privacy import find_customer
     from channels.base import Address
@@ -155,6 +161,8 @@ def cmd_customer_export(args: argparse.Namespace) -> int:
     customer_id, _ = _find(db, args.address)
     with db.session() as s:
         customer = s.get(Customer, customer_id)
+        if customer is None:  # erased and gone between the two reads
+            raise UsageError(f"no shopper with the address {args.address}")
         data = export(s, customer)
         audit.record(s, "cli", "customer.export", f"customer:{customer_id}")
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)

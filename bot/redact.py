@@ -20,8 +20,9 @@ from collections.abc import Iterable
 
 __all__ = ["RedactingFilter", "install", "mask_number", "redact"]
 
-# "+5511987654321", "whatsapp:+5511987654321": a plus and 7 to 15 digits.
-_E164 = re.compile(r"(?<![\w+])\+\d{7,15}(?!\d)")
+# "+5511987654321", "whatsapp:+5511987654321": a plus and 7 to 15 digits; also a plus
+# URL-encoded in a logged request line ("?address=sms:%2B14155550123").
+_E164 = re.compile(r"(?<![\w+])(?:\+|%2[Bb])\d{7,15}(?!\d)")
 # Bare digit runs as long as a phone number without its plus (WhatsApp's WaId).
 _BARE = re.compile(r"(?<![\w+*])\d{10,15}(?![\d*])")
 # Telegram chat ids are personal identifiers too.
@@ -61,6 +62,11 @@ def _card(match: re.Match[str]) -> str:
     return "[card]" if _luhn(digits) else match.group()
 
 
+def _phone(match: re.Match[str]) -> str:
+    raw = match.group()
+    return mask_number("+" + (raw[3:] if raw.startswith("%") else raw[1:]))
+
+
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
     """`text` with secrets, card numbers, phone numbers and chat ids masked."""
     for secret in secrets:
@@ -68,7 +74,7 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
             text = text.replace(secret, "[secret]")
     text = _SHAPED_SECRETS.sub("[secret]", text)
     text = _CARD.sub(_card, text)
-    text = _E164.sub(lambda m: mask_number(m.group()), text)
+    text = _E164.sub(_phone, text)
     text = _BARE.sub(lambda m: mask_number(m.group()), text)
     return _TELEGRAM.sub(lambda m: mask_number(m.group()), text)
 

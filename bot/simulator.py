@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from bot.app import current_runtime
 from bot.models import Conversation, Message
-from channels.base import Address, Inbound, Kind
 from bot.webhooks import accept
+from channels.base import Address, Inbound, Kind
 
 bp = Blueprint("simulator", __name__)
 
@@ -87,7 +87,7 @@ def transcript() -> Response:
     with rt.db.session() as s:
         conv = s.scalar(select(Conversation).where(Conversation.address == str(address)))
         if conv is None:
-            return jsonify(messages=[])
+            return jsonify(messages=[], cursor=after)
         rows = s.scalars(
             select(Message)
             .where(Message.conversation_id == conv.id, Message.id > after)

@@ -95,11 +95,12 @@ def init_app(app: Flask) -> Api:
 def abort_json(status: int, code: str, message: str,
                headers: dict[str, str] | None = None) -> NoReturn:
     """Stop the request with souk's JSON error (and extra headers, such as Retry-After)."""
-    from flask_smorest import abort
+    from werkzeug.exceptions import default_exceptions
 
-    if headers:
-        abort(status, code=code, message=message, headers=headers)
-    abort(status, code=code, message=message)
+    error = default_exceptions[status]()
+    # The shape flask-smorest's abort() gives, read back by error_response().
+    error.data = {"code": code, "message": message, "headers": headers or {}}  # type: ignore[attr-defined]
+    raise error
 
 
 __all__ = ["BLUEPRINTS", "SCOPES", "abort_json", "init_app", "jsonify"]

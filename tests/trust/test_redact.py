@@ -16,6 +16,8 @@ TOKEN = "fake_auth_token_0123456789abcdef"
     ("to=whatsapp:+5511987654321 failed", "+5511987654321", "+55*******4321"),
     ("Invalid 'To' Phone Number: +14155550123", "+14155550123", "+14*****0123"),
     ("WaId=5511987654321", "5511987654321", "*********4321"),
+    ("GET /simulator/api/messages?address=sms:%2B14155550123&after=3", "14155550123",
+     "sms:+14*****0123&after=3"),
     ("chat telegram:123456789 blocked us", "123456789", "telegram:*****6789"),
     ("card 4242 4242 4242 4242 declined", "4242 4242 4242 4242", "[card]"),
     ("card 4000-0566-5566-5556", "4000-0566-5566-5556", "[card]"),
@@ -46,6 +48,7 @@ def test_redact_leaves_ordinary_lines_readable(text: str) -> None:
 
 def test_mask_number_keeps_the_country_and_last_four() -> None:
     assert mask_number("+5511987654321") == "+55*******4321"
+    assert redact("to +2348012345678") == "to +23*******5678"
     assert mask_number("1234") == "****"
 
 
