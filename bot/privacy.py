@@ -149,6 +149,7 @@ class Erasure:
     orders: int
 
     def to_json(self) -> dict[str, Any]:
+        """The report as JSON: counts and times, nothing personal."""
         return {"customer_id": self.customer_id, "erased_at": _iso(self.erased_at),
                 "conversations": self.conversations, "messages": self.messages,
                 "orders": self.orders}

@@ -89,6 +89,7 @@ class RedactingFilter(logging.Filter):
                                     reverse=True))
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Redact the record in place; always keep it."""
         try:
             message = record.getMessage()
         except Exception:  # a broken format string is logging's problem to report, not ours

@@ -42,6 +42,7 @@ def init_app(app: Flask, public_base_url: str, max_bytes: int) -> None:
 
     @app.before_request
     def refuse_large_bodies() -> None:
+        """Answer 413 before any route reads a body over the limit."""
         length = request.content_length
         if length is None and request.environ.get("wsgi.input_terminated"):
             # A chunked body has no length up front, and Werkzeug silently stops reading
@@ -54,6 +55,7 @@ def init_app(app: Flask, public_base_url: str, max_bytes: int) -> None:
 
     @app.after_request
     def add_headers(response: Response) -> Response:
+        """Add the security headers a route did not set itself."""
         headers = response.headers
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "no-referrer")
