@@ -15,7 +15,9 @@ The tombstone (`erased:<random>`) is not derived from the address, so it cannot 
 reversed. Pending replies are dropped and unprocessed messages closed, so no job
 touches the conversation again. The erasure itself is audited, naming the
 customer's id, never the address. RQ jobs carry ids only, so queues hold nothing
-to erase.
+to erase. On SQLite the freed space is zeroed and the write-ahead log emptied, so the
+file itself keeps nothing; on PostgreSQL old row versions remain on disk until
+(auto)vacuum reclaims them.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
 from bot import audit, consent
@@ -160,6 +162,7 @@ def erase(rt: Runtime, customer_id: int, *, actor: str, ip: str | None = None) -
     with rt.db.session() as s:
         ids = list(s.scalars(select(Conversation.id).where(
             Conversation.customer_id == customer_id)))
+    sqlite = rt.db.engine.dialect.name == "sqlite"
     # Hold the conversations' locks so no process or send job runs beside the erasure.
     held = []
     try:
@@ -169,6 +172,9 @@ def erase(rt: Runtime, customer_id: int, *, actor: str, ip: str | None = None) -
                 raise ErasureBusy("a shopper's conversation stayed busy; try again shortly")
             held.append(lock)
         with rt.db.session() as s:
+            if sqlite:
+                # Overwrite freed space with zeros instead of leaving old rows in the file.
+                s.execute(text("PRAGMA secure_delete = ON"))
             result = _erase_rows(s, customer_id, ids)
             audit.record(s, actor, "customer.erase", f"customer:{customer_id}", ip,
                          {"conversations": result.conversations, "messages": result.messages,
@@ -183,10 +189,24 @@ def erase(rt: Runtime, customer_id: int, *, actor: str, ip: str | None = None) -
     finally:
         for lock in held:
             lock.release()
+    if sqlite:
+        _checkpoint(rt)
     for conversation_id in ids:
         rt.state.delete(conversation_id)
         rt.redis.delete(*throttle.keys(conversation_id))
     return result
+
+
+def _checkpoint(rt: Runtime) -> None:
+    """Fold SQLite's write-ahead log into the file and empty it: old pages live there too.
+
+    On PostgreSQL, old row versions stay on disk until (auto)vacuum reclaims them.
+    """
+    raw = rt.db.engine.raw_connection()
+    try:
+        raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()
 
 
 def _tombstone() -> str:

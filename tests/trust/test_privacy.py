@@ -10,10 +10,11 @@ from __future__ import annotations
 import io
 import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot import cli, consent
 from bot.api import SCOPES
@@ -116,6 +117,10 @@ def test_export_holds_everything_and_the_cli_prints_the_same(rt, client, key, fa
 
 def test_erasure_leaves_no_trace_in_sql_redis_or_logs(rt, client, key, fake_twilio,  # type: ignore[no-untyped-def]
                                                       fake_telegram, tmp_path):
+    if rt.db.engine.dialect.name == "sqlite":
+        # Many SQLite builds zero freed space by default; erasure must not rely on that.
+        event.listen(rt.db.engine, "connect",
+                     lambda conn, _: conn.execute("PRAGMA secure_delete = OFF"))
     with log_file(tmp_path / "souk.log", rt.settings.secret_values()) as path:
         sh = shop_with_history(rt, client, fake_twilio, fake_telegram)
         customer_id, conversation_id = sh.customer_id(), sh.conversation_id()
@@ -132,6 +137,11 @@ def test_erasure_leaves_no_trace_in_sql_redis_or_logs(rt, client, key, fake_twil
         assert trace.encode() not in redis_bytes(rt.redis), trace
         assert trace not in logged, trace
     assert not rt.redis.exists(rt.state.key(conversation_id))
+    if rt.db.engine.dialect.name == "sqlite":  # not even in the file's free pages
+        files = Path(rt.settings.database_url.removeprefix("sqlite:///")).parent.glob("souk.db*")
+        raw = b"".join(f.read_bytes() for f in files)
+        for trace in (PHONE, SECRET_TEXT, STREET):
+            assert trace.encode() not in raw, trace
 
     with rt.db.session() as s:
         order = s.scalar(select(Order).where(Order.number == "1042"))
