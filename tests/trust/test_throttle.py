@@ -6,7 +6,6 @@ import dataclasses
 import time
 
 import pytest
-from rq import SimpleWorker
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import func, select
 
@@ -14,7 +13,7 @@ from bot import consent, i18n
 from bot.config import Settings
 from bot.models import Direction, Message
 from bot.runtime import INBOUND, QUEUES, Runtime, install
-from tests.support import run_jobs
+from tests.support import BurstWorker, run_jobs
 from tests.trust.shoppers import Shopper
 from workers import throttle
 
@@ -39,7 +38,7 @@ def counts(rt: Runtime) -> tuple[int, int]:
 
 def one_pass(rt: Runtime) -> None:
     """What the workers do now, without waiting for scheduled jobs."""
-    SimpleWorker([rt.queue(q) for q in QUEUES], connection=rt.redis).work(
+    BurstWorker([rt.queue(q) for q in QUEUES], connection=rt.redis).work(
         burst=True, logging_level="WARNING")
 
 
