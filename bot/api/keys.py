@@ -27,7 +27,8 @@ from bot.models import ApiKey, utcnow
 
 F = TypeVar("F", bound=Callable[..., Any])
 KEY_PREFIX = "souk_"
-# Writing last_used_at on every call would turn every read into a write.
+# Every call inserts its audit entry, but updating the key's own row on every call would
+# make a key's concurrent calls wait on each other's row lock.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
