@@ -2,11 +2,9 @@
 
 Lexicons live in `bot/lexicon/<locale>.toml`. Every shipped lexicon is consulted
 whatever the conversation's language, because shoppers mix languages ("STOP",
-"ok", "menu") and the conversation's language may not be settled yet.
-
-The opt-out, opt-in and help keywords of every language are in one file,
-`bot/lexicon/keywords.toml`: they count only as the whole message. A stop word
-inside a longer message is MAYBE_STOP, and the bot asks before stopping anything.
+"ok", "menu") and the conversation's language may not be settled yet. The STOP,
+START and HELP keywords of every language are in `bot/lexicon/keywords.toml`
+(bot/keywords.py).
 """
 
 from __future__ import annotations
@@ -20,10 +18,10 @@ from functools import cache
 from pathlib import Path
 
 from bot import language
+from bot.keywords import asks_to_stop, keyword_event
 from flows.types import Event, Intent
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
-KEYWORDS_FILE = LEXICON_DIR / "keywords.toml"
 
 # Buttons carry payloads; these name intents directly, whatever the label said.
 PAYLOAD_INTENTS = {
@@ -53,13 +51,8 @@ PHRASE_ORDER = (
 # jackets?" is a question about jackets, not a greeting.
 SHORT_ONLY = {Intent.GREET, Intent.THANKS, Intent.YES, Intent.NO, Intent.MENU}
 KEYWORD_INTENTS = {"stop": Intent.STOP, "start": Intent.START, "help": Intent.HELP}
-# Telegram's bot commands: /start opens every chat, so it greets unless the shopper
-# had stopped us (flows/consent.py); /stop and /help are the keywords.
-COMMANDS = {"/start": Intent.START, "/stop": Intent.STOP, "/help": Intent.HELP}
 
 _WORD = re.compile(r"[^\w]+", re.UNICODE)
-# Scripts written without spaces between words: a phrase matches anywhere in them.
-_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def normalize(text: str) -> str:
@@ -71,18 +64,8 @@ def normalize(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    """Every keyword and phrase, normalized and compiled."""
-
     keywords: dict[Intent, frozenset[str]]
     phrases: dict[Intent, tuple[re.Pattern[str], ...]]
-    ask_stop: tuple[re.Pattern[str], ...] = ()
-
-
-def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    """A whole-word pattern, or a plain substring one for scripts without spaces."""
-    if _UNSPACED.search(phrase):
-        return re.compile(re.escape(phrase))
-    return re.compile(rf"(?:^| ){re.escape(phrase)}(?: |$)")
 
 
 @cache
@@ -90,14 +73,7 @@ def lexicon() -> Lexicon:
     """Every shipped lexicon merged, compiled once."""
     keywords: dict[Intent, set[str]] = {}
     phrases: dict[Intent, list[str]] = {}
-    shared = tomllib.loads(KEYWORDS_FILE.read_text(encoding="utf-8"))
-    for name, intent in KEYWORD_INTENTS.items():
-        for words in shared.get(name, {}).values():
-            keywords.setdefault(intent, set()).update(normalize(w) for w in words)
-    ask = {normalize(w) for words in shared.get("ask", {}).values() for w in words}
     for path in sorted(LEXICON_DIR.glob("*.toml")):
-        if path == KEYWORDS_FILE:
-            continue
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         for name, words in data.get("keywords", {}).items():
             keywords.setdefault(KEYWORD_INTENTS[name], set()).update(normalize(w) for w in words)
@@ -112,8 +88,7 @@ def lexicon() -> Lexicon:
         )
         for intent, words in phrases.items()
     }
-    ask_stop = tuple(_phrase_pattern(p) for p in sorted(ask, key=len, reverse=True) if p)
-    return Lexicon({k: frozenset(v) for k, v in keywords.items()}, compiled, ask_stop)
+    return Lexicon({k: frozenset(v) for k, v in keywords.items()}, compiled)
 
 
 def from_payload(payload: str) -> Event:
@@ -136,9 +111,9 @@ def understand(
     if payload:
         event = from_payload(payload)
         return Event(event.intent, text, event.payload, event.entities)
-    command = COMMANDS.get(text.strip().partition("@")[0].lower())
-    if command is not None:
-        return Event(command, text, entities={"command": True})
+    keyword = keyword_event(text)
+    if keyword is not None:
+        return keyword
     norm = normalize(text)
     if not norm:
         return Event(Intent.UNKNOWN, text)
@@ -155,7 +130,7 @@ def understand(
     )
     if wanted:
         return Event(Intent.LANGUAGE, text, entities={"locale": wanted})
-    if any(pattern.search(norm) for pattern in lex.ask_stop):
+    if asks_to_stop(norm):
         return Event(Intent.MAYBE_STOP, text)
     words = len(norm.split())
     for intent in PHRASE_ORDER:

@@ -23,11 +23,10 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import consent, i18n, nlu, ratelimit
+from bot import consent, i18n, keywords, ratelimit
 from bot.models import Conversation, Direction, Message, utcnow
 from bot.runtime import Runtime
 from channels.base import Outgoing
-from flows.types import Intent
 from workers.queues import enqueue_process, enqueue_send
 
 log = logging.getLogger(__name__)
@@ -76,8 +75,7 @@ def _stop_pending(s: Session, conversation_id: int) -> bool:
         .order_by(Message.id)
         .limit(STOP_LOOKAHEAD)
     )
-    stops = nlu.lexicon().keywords.get(Intent.STOP, frozenset())
-    return any(nlu.normalize(body or "") in stops for body in bodies)
+    return any(keywords.is_stop(body or "") for body in bodies)
 
 
 def defer(rt: Runtime, conversation_id: int, retry_after: float) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import tomllib
+
 import pytest
 
 import flows
 from bot import engine, nlu
 from bot.config import DEFAULT_SHOP
+from bot.keywords import KEYWORDS_FILE
 from bot.shop import load_shop
 from bot.state import HotState
 from flows.consent import CONFIRM_STOP, STOPPED
@@ -48,7 +51,10 @@ def test_every_languages_stop_word_alone_is_stop(text: str) -> None:
     assert nlu.understand(text).intent is Intent.STOP
 
 
-def test_keywords_cover_twelve_languages() -> None:
+def test_the_keywords_file_covers_every_language_in_every_section() -> None:
+    data = tomllib.loads(KEYWORDS_FILE.read_text(encoding="utf-8"))
+    for section in ("stop", "start", "help", "ask"):
+        assert set(data[section]) == set(STOP_WORDS), section
     assert len(STOP_WORDS) == 12
 
 
