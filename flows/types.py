@@ -13,7 +13,7 @@ def N_(msgid: str) -> str:
     return msgid
 
 
-class Intent(str, enum.Enum):
+class Intent(str, enum.Enum):  # noqa: UP042 - str(Intent.STOP) stays "Intent.STOP"
     """What the shopper means, as understanding (bot/nlu.py) reads it."""
 
     GREET = "greet"
