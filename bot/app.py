@@ -28,6 +28,9 @@ def create_app(settings: Settings | None = None, rt: Runtime | None = None) -> F
         JSON_SORT_KEYS=False,
     )
     app.extensions["souk"] = rt
+    from bot import security
+
+    security.init_app(app, rt.settings.public_base_url, rt.settings.max_webhook_bytes)
 
     from bot.health import bp as health_bp
     from bot.payments.page import bp as test_checkout_bp

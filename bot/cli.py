@@ -11,9 +11,10 @@ import dataclasses
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
+from bot import redact
 from bot.errors import ConfigError, InputError, SoukError
 
 if TYPE_CHECKING:
@@ -33,15 +34,29 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see: {self.prog} --help)\n")
 
 
-def setup_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-        stream=sys.stderr,
-    )
-    # Libraries' request logs would print phone numbers and bodies at INFO.
-    for noisy in ("httpx", "twilio.http_client", "urllib3", "telegram", "rq.worker",
-                  "alembic.runtime.plugins"):
+FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+# Libraries whose request logs would print phone numbers and bodies at INFO or DEBUG.
+NOISY = ("httpx", "httpcore", "twilio.http_client", "urllib3", "telegram", "rq.worker",
+         "alembic.runtime.plugins")
+
+
+def setup_logging(level: str, secrets: Iterable[str] = (),
+                  handler: logging.Handler | None = None) -> None:
+    """Log at `level` to stderr (or `handler`), every line masked by bot/redact.py.
+
+    Phone numbers, chat ids, card numbers and the given secrets are masked at every
+    level, whoever logs them; noisy libraries stay at WARNING or above.
+    """
+    root = logging.getLogger()
+    if handler is not None:
+        handler.setFormatter(logging.Formatter(FORMAT))
+        root.addHandler(handler)
+        root.setLevel(level)
+    else:
+        logging.basicConfig(level=level, format=FORMAT, stream=sys.stderr)
+    for each in root.handlers:
+        redact.install(each, secrets)
+    for noisy in NOISY:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
 
 
@@ -49,7 +64,7 @@ def _settings() -> Settings:
     from bot.config import Settings
 
     settings = Settings.from_env()
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.secret_values())
     return settings
 
 
@@ -251,6 +266,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scope", action="append", choices=SCOPES, required=True,
                    help="what the key may do (repeat for several)")
     p.set_defaults(func=cmd_apikey_create)
+
+    from bot import cli_admin
+
+    cli_admin.add_commands(sub, add)
     return parser
 
 

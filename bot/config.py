@@ -92,6 +92,9 @@ class Settings:
     # old that work must be (younger work is probably still queued).
     sweep_interval: float = 10.0
     sweep_grace: float = 15.0
+    # Rate limits as (events, per seconds): a shopper's messages, a merchant API key's calls.
+    shopper_rate_limit: tuple[int, float] = (30, 60.0)
+    api_rate_limit: tuple[int, float] = (600, 60.0)
 
     @property
     def embedded(self) -> bool:
@@ -113,6 +116,13 @@ class Settings:
     @property
     def production(self) -> bool:
         return self.env == "production"
+
+    def secret_values(self) -> tuple[str, ...]:
+        """Every secret's value, for the log filter that masks them (bot/redact.py)."""
+        found = (self.secret_key, self.twilio_auth_token, self.telegram_bot_token,
+                 self.telegram_webhook_secret, self.stripe_secret_key,
+                 self.stripe_webhook_secret)
+        return tuple(secret.value for secret in found if secret)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -164,6 +174,21 @@ class Settings:
                 return False
             problems.append(f"{name} must be true or false, got {raw!r}")
             return default
+
+        def rate(name: str, default: tuple[int, float]) -> tuple[int, float]:
+            raw = env.get(name, "").strip()
+            if not raw:
+                return default
+            count, _, seconds = raw.partition("/")
+            try:
+                value = (int(count), float(seconds or "60"))
+            except ValueError:
+                value = (0, 0.0)
+            if value[0] <= 0 or not 0 < value[1] <= 86400:
+                problems.append(f"{name} must be N or N/SECONDS (N events per SECONDS, "
+                                f"60 by default), got {raw!r}")
+                return default
+            return value
 
         database_url = env.get("DATABASE_URL", "").strip() or "sqlite:///souk.db"
         if database_url.startswith("postgres://"):
@@ -235,6 +260,8 @@ class Settings:
             lock_seconds=integer("SOUK_LOCK_SECONDS", 60),
             sweep_interval=seconds("SOUK_SWEEP_INTERVAL", 10.0),
             sweep_grace=seconds("SOUK_SWEEP_GRACE", 15.0),
+            shopper_rate_limit=rate("SOUK_SHOPPER_RATE_LIMIT", (30, 60.0)),
+            api_rate_limit=rate("SOUK_API_RATE_LIMIT", (600, 60.0)),
         )
         if problems:
             raise ConfigError(problems)

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from bot.models import ConsentEvent, Conversation
+from bot import audit, consent
+from bot.models import Conversation
 from channels.base import Outgoing
 from flows.types import Action, CancelAgent, OptIn, OptOut, RequestAgent, SetLocale
 
@@ -97,7 +98,10 @@ def _cancel_agent(s: Session, conv: Conversation, action: CancelAgent,
 @handles(OptOut)
 @handles(OptIn)
 def _consent(s: Session, conv: Conversation, action: OptOut | OptIn, ctx: EffectContext) -> None:
-    s.add(ConsentEvent(
-        customer_id=conv.customer_id, topic="all", granted=isinstance(action, OptIn),
-        channel=conv.channel, source="shopper", proof=ctx.proof, created_at=ctx.now,
-    ))
+    granted = isinstance(action, OptIn)
+    consent.record(s, conv.customer_id, "all", granted, source="shopper", channel=conv.channel,
+                   proof=ctx.proof, at=ctx.now)
+    audit.record(s, "shopper", "consent.opt_in" if granted else "consent.opt_out",
+                 f"customer:{conv.customer_id}",
+                 detail={"topic": "all", "source": "shopper", "channel": conv.channel},
+                 at=ctx.now)

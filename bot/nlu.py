@@ -10,6 +10,8 @@ unified, punctuation made spaces, while the letters and marks of every other scr
 (Thai vowels, Japanese voicing marks) are kept whole. Phrases of scripts written
 without spaces (Chinese, Japanese, Thai) are found inside the text; the others only
 as whole words.
+The STOP, START and HELP keywords of every language are in
+`bot/lexicon/keywords.toml` (bot/keywords.py).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Final
 
 from bot import language, numbers
+from bot.keywords import asks_to_stop, keyword_event
 from bot.language_words import fold, script_of
 from flows.types import Event, Intent
 
@@ -205,6 +208,9 @@ def understand(
     if payload:
         event = from_payload(payload)
         return Event(event.intent, text, event.payload, event.entities)
+    keyword = keyword_event(text)
+    if keyword is not None:
+        return keyword
     norm = normalize(text)
     if not norm:
         return Event(Intent.UNKNOWN, text)
@@ -221,6 +227,8 @@ def understand(
     )
     if wanted:
         return Event(Intent.LANGUAGE, text, entities={"locale": wanted})
+    if asks_to_stop(norm):
+        return Event(Intent.MAYBE_STOP, text)
     return Event(_phrase_intent(norm, lex), text)
 
 

@@ -24,8 +24,14 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Any:
         # Built in the worker process, after the fork: each process owns its connections.
+        from bot import redact
         from bot.app import create_app
         from bot.runtime import Runtime
+
+        # Gunicorn logs through handlers of its own; they mask what souk's do.
+        for name in ("gunicorn.error", "gunicorn.access"):
+            for handler in logging.getLogger(name).handlers:
+                redact.install(handler, self.settings.secret_values())
 
         rt = Runtime.from_settings(self.settings)
         app = create_app(rt=rt)

@@ -43,6 +43,8 @@ class Shop:
     templates: dict[str, dict[str, str]] = field(default_factory=dict)
     # [checkout]: an unpaid payment link gets one reminder this long after it was sent.
     reminder_after_minutes: int = 60
+    # Days message texts are kept; older ones are emptied daily (workers/retention.py).
+    retention_days: int = 365
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def policy(self, topic: str, locale: str) -> str | None:
@@ -106,6 +108,12 @@ def load_shop(path: Path) -> Shop:
     hours = data.get("hours", {})
     quiet = data.get("quiet_hours", {})
     shipping = data.get("shipping", {})
+    retention = data.get("retention_days", 365)
+    if isinstance(retention, bool) or not isinstance(retention, int) or not (
+        1 <= retention <= 36500
+    ):
+        problems.append(f"retention_days must be 1 to 36500 days, got {retention!r}")
+        retention = 365
     zones = {
         str(code).upper(): ShippingZone(
             _decimal(zone.get("fee", 0), f"shipping.{code}.fee", problems), str(zone.get("days", ""))
@@ -142,6 +150,7 @@ def load_shop(path: Path) -> Shop:
             data.get("checkout", {}).get("reminder_after_minutes", 60),
             "checkout.reminder_after_minutes", problems,
         ),
+        retention_days=retention,
         raw=data,
     )
     if problems:

@@ -43,6 +43,7 @@ TABLE: tuple[T, ...] = (
 
 STATES: tuple[str, ...] = (
     *menu.STATES,
+    *consent.STATES,
     *handoff.STATES,
     *language.STATES,
     *catalog.STATES,

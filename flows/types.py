@@ -26,7 +26,7 @@ def Nn_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - an extra
 Msgid = str | tuple[str, str]
 
 
-class Intent(str, enum.Enum):
+class Intent(str, enum.Enum):  # noqa: UP042 - str(Intent.STOP) stays "Intent.STOP"
     """What the shopper means, as understanding (bot/nlu.py) reads it."""
 
     GREET = "greet"
@@ -36,6 +36,7 @@ class Intent(str, enum.Enum):
     LANGUAGE = "language"  # entities: locale (when named)
     STOP = "stop"
     START = "start"
+    MAYBE_STOP = "maybe_stop"  # a stop word inside a longer message: ask before stopping
     YES = "yes"
     NO = "no"
     THANKS = "thanks"

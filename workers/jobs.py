@@ -29,6 +29,7 @@ from bot.runtime import Runtime
 from channels.base import Address, Outgoing
 from flows.types import Event
 from workers.outbox import send_outbox
+from workers import throttle
 from workers.queues import enqueue_process, enqueue_send
 
 __all__ = ["add_reply", "process_conversation", "process_next", "send_outbox"]
@@ -46,7 +47,9 @@ def process_conversation(conversation_id: int) -> None:
     workers never reorder a shopper. If the lock stays busy the job re-queues
     itself. A message whose handling raises is marked processed with an apology
     sent, so one bad message never blocks the ones behind it. A crash mid-way
-    leaves unprocessed messages for the next job or the sweeper.
+    leaves unprocessed messages for the next job or the sweeper. A shopper over
+    their rate limit (workers/throttle.py) waits: the job stops and a later one
+    takes over.
     """
     rt = runtime.get()
     lock = rt.redis.lock(
@@ -58,7 +61,11 @@ def process_conversation(conversation_id: int) -> None:
         return
     try:
         while True:
-            outbox_ids = process_next(rt, conversation_id)
+            try:
+                outbox_ids = process_next(rt, conversation_id)
+            except throttle.Deferred as wait:
+                throttle.defer(rt, conversation_id, wait.retry_after)
+                return
             if outbox_ids is None:
                 return
             for outbox_id in outbox_ids:
@@ -116,6 +123,7 @@ def process_next(rt: Runtime, conversation_id: int) -> list[int] | None:
         )
         if msg is None:
             return None
+        throttle.admit(rt, s, conversation_id)
         conv = s.get(Conversation, conversation_id)
         assert conv is not None
         address = Address.parse(conv.address)

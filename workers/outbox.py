@@ -14,12 +14,11 @@ from datetime import timedelta
 from redis.exceptions import LockError
 from sqlalchemy import select
 
-from bot import runtime
+from bot import audit, consent, runtime
 from bot.console import live
 from bot.errors import PermanentError, ProviderError, RetryableError
 from bot.models import (
     DELIVERY_RANK,
-    ConsentEvent,
     Conversation,
     DeliveryEvent,
     Message,
@@ -208,10 +207,18 @@ def finish(rt: Runtime, row_id: int, message_id: int, status: str, code: str | N
 
 
 def record_carrier_opt_out(rt: Runtime, message_id: int) -> None:
-    """Twilio 21610: the shopper opted out at the carrier. Stop sending to them."""
+    """Twilio 21610: the shopper opted out at the carrier. Stop sending to them.
+
+    A shopper whose own STOP already stands is not recorded twice: the carrier's
+    refusal of our confirmation says nothing new.
+    """
     with rt.db.session() as s:
         message = s.get(Message, message_id)
         assert message is not None
         conv = message.conversation
-        s.add(ConsentEvent(customer_id=conv.customer_id, topic="all", granted=False,
-                           channel=conv.channel, source="carrier", proof="21610"))
+        if consent.stopped(s, conv.customer_id):
+            return
+        consent.record(s, conv.customer_id, "all", False, source="carrier",
+                       channel=conv.channel, proof=f"twilio 21610, message {message_id}")
+        audit.record(s, "system", "consent.opt_out", f"customer:{conv.customer_id}",
+                     detail={"topic": "all", "source": "carrier", "code": "21610"})

@@ -13,16 +13,15 @@ from bot.runtime import INBOUND, OUTBOUND, Runtime
 JOB_RETRY = Retry(max=5, interval=[1, 5, 15, 60, 300])
 
 
-def enqueue_process(rt: Runtime, conversation_id: int) -> None:
-    """Ask a worker to process the conversation's unprocessed inbound messages."""
-    rt.queue(INBOUND).enqueue(
-        "workers.jobs.process_conversation",
-        conversation_id,
-        retry=JOB_RETRY,
-        job_timeout=120,
-        result_ttl=0,
-        failure_ttl=7 * 24 * 3600,
-    )
+def enqueue_process(rt: Runtime, conversation_id: int, at: datetime | None = None) -> None:
+    """Ask a worker to process the conversation's unprocessed inbound messages (at `at`)."""
+    kwargs = {"retry": JOB_RETRY, "job_timeout": 120, "result_ttl": 0,
+              "failure_ttl": 7 * 24 * 3600}
+    queue = rt.queue(INBOUND)
+    if at is not None and at > datetime.now(UTC):
+        queue.enqueue_at(at, "workers.jobs.process_conversation", conversation_id, **kwargs)
+    else:
+        queue.enqueue("workers.jobs.process_conversation", conversation_id, **kwargs)
 
 
 def enqueue_send(rt: Runtime, outbox_id: int, at: datetime | None = None) -> None:

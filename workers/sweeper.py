@@ -3,7 +3,8 @@
 A job can vanish: a worker killed with SIGKILL, Redis restarted with jobs queued.
 The database still knows: inbound messages not processed, outbox rows pending
 past their time or `sending` past their lock. Every worker process runs the
-sweeper; a Redis lock lets one sweep at a time.
+sweeper; a Redis lock lets one sweep at a time. The sweeper also queues the daily
+retention job (workers/retention.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import and_, func, or_, select
 
 from bot.models import Direction, Message, Outbox, OutboxState, utcnow
 from bot.runtime import Runtime
+from workers import retention
 from workers.queues import enqueue_process, enqueue_send
 
 log = logging.getLogger(__name__)
@@ -74,6 +76,7 @@ def run_forever(rt: Runtime, stop: threading.Event, interval: float | None = Non
         try:
             if lock.acquire():
                 sweep(rt)
+                retention.schedule(rt)
         except Exception:
             log.exception("sweep failed")
 

@@ -7,8 +7,9 @@ Each area is a `flask_smorest.Blueprint` in its own module, listed in BLUEPRINTS
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import Any, NoReturn
 
+import marshmallow as ma
 from flask import Flask, Response, jsonify
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
@@ -16,13 +17,28 @@ from werkzeug.exceptions import HTTPException
 SCOPES = ("catalog", "orders", "customers", "messages", "privacy")
 
 # Modules that define a `bp` (flask_smorest.Blueprint) to mount under /api/v1.
-BLUEPRINTS: tuple[str, ...] = (
-    "bot.api.products",
-)
+BLUEPRINTS: tuple[str, ...] = ("bot.api.products", "bot.api.customers")
+
+
+class ErrorBodySchema(ma.Schema):
+    """What went wrong: a stable code to branch on and a sentence for people."""
+
+    code = ma.fields.String(required=True, metadata={"example": "invalid_request"})
+    message = ma.fields.String(required=True)
+    details = ma.fields.Raw(metadata={"description": "Field-by-field problems, when any."})
+
+
+class ErrorSchema(ma.Schema):
+    """Every error answer: {"error": {"code", "message"}}."""
+
+    error = ma.fields.Nested(ErrorBodySchema, required=True)
 
 
 class SoukApi(Api):  # type: ignore[misc]
     """flask-smorest's Api with souk's error shape: {"error": {"code", "message"}}."""
+
+    # Documents souk's error shape for every operation's default response.
+    ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         return error_response(error)
@@ -42,7 +58,8 @@ def error_response(error: HTTPException) -> Response:
             body["message"] = "The request body is not valid."
     response = jsonify(error=body)
     response.status_code = error.code or 500
-    for key, value in (getattr(error, "headers", None) or {}).items():
+    headers = {**(getattr(error, "headers", None) or {}), **(data.get("headers") or {})}
+    for key, value in headers.items():
         response.headers[key] = value
     return response
 
@@ -75,11 +92,15 @@ def init_app(app: Flask) -> Api:
     return api
 
 
-def abort_json(status: int, code: str, message: str) -> None:
-    """Stop the request with souk's JSON error."""
-    from flask_smorest import abort
+def abort_json(status: int, code: str, message: str,
+               headers: dict[str, str] | None = None) -> NoReturn:
+    """Stop the request with souk's JSON error (and extra headers, such as Retry-After)."""
+    from werkzeug.exceptions import default_exceptions
 
-    abort(status, code=code, message=message)
+    error = default_exceptions[status]()
+    # The shape flask-smorest's abort() gives, read back by error_response().
+    error.data = {"code": code, "message": message, "headers": headers or {}}  # type: ignore[attr-defined]
+    raise error
 
 
 __all__ = ["BLUEPRINTS", "SCOPES", "abort_json", "init_app", "jsonify"]

@@ -1,9 +1,16 @@
-"""Merchant API keys: created once, stored as a hash, checked with their scopes."""
+"""Merchant API keys: created once, stored as a hash, checked with their scopes.
+
+Every authenticated call is written to the audit log (`apikey.use`: the key, the
+endpoint, the caller's IP) and counted against the key's rate limit
+(`SOUK_API_RATE_LIMIT`, 600 a minute by default, shared by every web process
+through Redis); over it the caller gets 429 with Retry-After.
+"""
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -12,6 +19,7 @@ from typing import Any, TypeVar
 from flask import g, request
 from sqlalchemy import select
 
+from bot import audit, ratelimit
 from bot.api import SCOPES, abort_json
 from bot.db import Database
 from bot.errors import InputError
@@ -19,7 +27,8 @@ from bot.models import ApiKey, utcnow
 
 F = TypeVar("F", bound=Callable[..., Any])
 KEY_PREFIX = "souk_"
-# Writing last_used_at on every call would turn every read into a write.
+# Every call inserts its audit entry, but updating the key's own row on every call would
+# make a key's concurrent calls wait on each other's row lock.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
@@ -45,11 +54,15 @@ def create_key(db: Database, name: str, scopes: list[str]) -> str:
     return key
 
 
-def authenticate(db: Database, header: str | None, scope: str) -> ApiKey:
-    """The key behind an Authorization header, if it may use `scope`; abort otherwise."""
+def authenticate(db: Database, header: str | None, scope: str, *, endpoint: str | None = None,
+                 ip: str | None = None) -> ApiKey:
+    """The key behind an Authorization header, if it may use `scope`; abort otherwise.
+
+    A successful check is audited (`apikey.use`) in the same transaction.
+    """
     if not header or not header.startswith("Bearer "):
         abort_json(401, "unauthorized", "Send an API key as `Authorization: Bearer <key>`.")
-    key = header.removeprefix("Bearer ").strip()  # type: ignore[union-attr]
+    key = header.removeprefix("Bearer ").strip()
     with db.session() as s:
         found = s.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(key)))
         if found is None or found.revoked_at is not None:
@@ -60,6 +73,9 @@ def authenticate(db: Database, header: str | None, scope: str) -> ApiKey:
         now = utcnow()
         if found.last_used_at is None or now - found.last_used_at > LAST_USED_RESOLUTION:
             found.last_used_at = now
+        audit.record(s, f"apikey:{found.name}", "apikey.use", endpoint, ip, {"scope": scope},
+                     at=now)
+        s.flush()
         s.expunge(found)
     return found
 
@@ -74,8 +90,17 @@ def require_scope(scope: str) -> Callable[[F], F]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             from bot.app import current_runtime
 
-            g.api_key = authenticate(current_runtime().db, request.headers.get("Authorization"),
-                                     scope)
+            rt = current_runtime()
+            key = authenticate(rt.db, request.headers.get("Authorization"), scope,
+                               endpoint=request.endpoint, ip=request.remote_addr)
+            limit, per = rt.settings.api_rate_limit
+            allowed, retry_after = ratelimit.allow(rt.redis, f"souk:rl:apikey:{key.id}",
+                                                   limit, per)
+            if not allowed:
+                abort_json(429, "rate_limited",
+                           f"This API key may make {limit} calls every {per:g} seconds.",
+                           {"Retry-After": str(max(1, math.ceil(retry_after)))})
+            g.api_key = key
             return view(*args, **kwargs)
 
         # Documented in the OpenAPI document: the scope and the 401/403 answers.

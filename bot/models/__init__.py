@@ -35,8 +35,11 @@ from bot.models.core import (
     Outbox,
     OutboxState,
 )
+from bot.models.trust import CONSENT_BY_TOPIC, MESSAGES_BY_TIME
 
 __all__ = [
+    "CONSENT_BY_TOPIC",
+    "MESSAGES_BY_TIME",
     "DELIVERY_RANK",
     "Agent",
     "AgentNote",
