@@ -13,6 +13,7 @@ import flows
 from flows import catalog
 from flows.catalog_facts import ANSWER, GONE, PAGE, PRODUCT, Answer, Card, Listing, Page
 from flows.catalog_facts import VariantOption as V
+from flows.consent import STOPPED
 from flows.handoff import OFFER_HUMAN, WAITING_HUMAN
 from flows.machine import Step, check, run
 from flows.menu import MENU
@@ -53,7 +54,7 @@ def test_the_whole_table_is_sound_with_the_catalog_in_it() -> None:
 
 @pytest.mark.parametrize("state", catalog.STATES)
 @pytest.mark.parametrize(("intent", "lands"), [(Intent.HUMAN, WAITING_HUMAN),
-                                               (Intent.STOP, None), (Intent.HELP, None)])
+                                               (Intent.STOP, STOPPED), (Intent.HELP, None)])
 def test_every_catalog_state_answers_stop_help_and_a_person(state: str, intent: Intent,
                                                             lands: str | None) -> None:
     step = turn(intent, state=state, facts={PAGE: PAGE1})

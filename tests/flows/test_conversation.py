@@ -13,10 +13,11 @@ from bot import engine
 from bot.config import DEFAULT_SHOP
 from bot.shop import Shop, load_shop
 from bot.state import HotState
+from flows.consent import STOPPED
 from flows.handoff import WAITING_HUMAN
 from flows.language import CHOOSE_LANGUAGE
 from flows.menu import MENU
-from flows.types import OptOut, RequestAgent, SetLocale
+from flows.types import CancelAgent, OptOut, RequestAgent, SetLocale
 
 
 @pytest.fixture(scope="module")
@@ -204,7 +205,9 @@ def test_while_an_agent_holds_the_chat_the_bot_is_silent_but_stop_still_works(
     quiet = chat.send("hello? anyone?", status="agent")
     assert quiet.silent and quiet.replies == () and quiet.effects == ()
     stop = chat.send("STOP", status="agent")
-    assert stop.effects == (OptOut(),)
+    # CancelAgent only takes a shopper out of the queue for a person: a takeover stays.
+    assert stop.effects == (OptOut(), CancelAgent())
+    assert stop.state.state == STOPPED
     assert chat.texts(stop) == ["You're unsubscribed: Souk Demo Shop won't send you any more "
                                 "messages. Reply START to subscribe again."]
 

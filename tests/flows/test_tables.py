@@ -69,12 +69,21 @@ def test_the_fallback_comes_last_and_answers_anything() -> None:
 @pytest.mark.parametrize("state", flows.STATES)
 def test_stop_in_any_state_opts_out_and_confirms(state: str) -> None:
     step = run(flows.TABLE, ctx(state), Event(Intent.STOP, "STOP"))
-    assert OptOut() in step.actions
+    # The conversation rests in STOPPED, where YES resumes (flows/consent.py); a shopper
+    # waiting for a person leaves the queue (CancelAgent does nothing to a takeover).
+    assert [a for a in step.actions if not isinstance(a, Say)] == [OptOut(), CancelAgent()]
     assert says(step.actions) == [
         "You're unsubscribed: {shop} won't send you any more messages. "
         "Reply START to subscribe again."
     ]
-    assert step.state == state
+    assert step.state == consent.STOPPED
+
+
+@pytest.mark.parametrize("state", flows.STATES)
+def test_a_second_stop_in_any_state_is_recorded_but_not_confirmed(state: str) -> None:
+    step = run(flows.TABLE, ctx(state, facts={"opted_out": True}), Event(Intent.STOP, "STOP"))
+    assert step.actions == (OptOut(),)
+    assert step.state == consent.STOPPED
 
 
 @pytest.mark.parametrize("state", flows.STATES)
