@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
 from sqlalchemy import select
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot.app import current_runtime
 from bot.models import Conversation, Message
@@ -43,12 +42,6 @@ def _address(raw: Any) -> Address:
             "give the address of the channel to imitate, e.g. whatsapp:+5511987654321"
         )
     return Address("web", str(inner))
-
-
-@bp.errorhandler(RequestEntityTooLarge)
-def too_large(exc: RequestEntityTooLarge) -> Response:
-    """A body over SOUK_MAX_WEBHOOK_BYTES: refused before it is read."""
-    return _error("payload_too_large", "The message is too long.", 413)
 
 
 @bp.get("/")
