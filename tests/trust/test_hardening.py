@@ -16,11 +16,13 @@ from bot.api import SCOPES
 from bot.api.keys import create_key
 from bot.app import create_app
 from bot.config import Settings
-from bot.models import Message
+from bot.models import Conversation, Message, Payment
 from bot.runtime import Runtime, install
 from bot.security import PAGE_CSP
 from tests.conftest import PUBLIC_BASE_URL, make_env
+from tests.console.conftest import make_account, sign_in
 from tests.fakes.signing import twilio_signature
+from tests.payments.shopper import place_order
 from tests.support import twilio_form
 
 SAMPLES = {"address": "whatsapp:+5511987654321", "filename": "simulator.css"}
@@ -89,18 +91,47 @@ def test_every_response_carries_the_security_headers(client, url):  # type: igno
     assert headers["Strict-Transport-Security"].startswith("max-age=")
 
 
-def test_pages_get_a_strict_policy_without_inline_code(client):  # type: ignore[no-untyped-def]
-    response = client.get("/")
-    assert response.status_code == 200 and response.mimetype == "text/html"
-    csp = response.headers["Content-Security-Policy"]
-    assert csp == PAGE_CSP
-    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
-    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
-    page = response.get_data(as_text=True)
-    # The page itself keeps to it: no inline script, style or handler.
-    assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", page)
-    assert "<style" not in page and " style=" not in page
-    assert not re.search(r"\son[a-z]+=", page)
+def pages(rt, app, password_hash):  # type: ignore[no-untyped-def]
+    """(what, URL, status, client) for every kind of HTML page souk serves."""
+    payment_id = place_order(rt)
+    with rt.db.session() as s:
+        checkout = s.get(Payment, payment_id).url.removeprefix(rt.settings.public_base_url)
+        conversation_id = s.scalar(select(Conversation.id))
+    anonymous = app.test_client()
+    # Outside embedded mode the simulator needs a console login (CONTRACT.md): an admin
+    # sees every console page too.
+    admin = app.test_client()
+    sign_in(admin, make_account(rt, password_hash, "csp@shop.example", "admin"))
+    return [
+        ("simulator", "/", 200, admin),
+        ("console login", "/console/login", 200, anonymous),
+        ("console inbox", "/console/", 200, admin),
+        ("console inbox rows", "/console/inbox/rows", 200, admin),
+        ("console conversation", f"/console/conversations/{conversation_id}", 200, admin),
+        ("console live part", f"/console/conversations/{conversation_id}/live", 200, admin),
+        ("console dashboard", "/console/admin/dashboard", 200, admin),
+        ("console canned replies", "/console/admin/canned", 200, admin),
+        ("console error", "/console/conversations/999999", 404, admin),
+        ("test checkout", checkout, 200, anonymous),
+        ("checkout done", "/pay/done?result=paid", 200, anonymous),
+        ("checkout link not found", "/pay/not-a-token", 404, anonymous),
+    ]
+
+
+def test_pages_get_a_strict_policy_without_inline_code(rt, app, password_hash):  # type: ignore[no-untyped-def]
+    for what, url, status, client in pages(rt, app, password_hash):
+        response = client.get(url)
+        assert response.status_code == status, (what, response.status_code)
+        assert response.mimetype == "text/html", what
+        csp = response.headers["Content-Security-Policy"]
+        assert csp == PAGE_CSP, what
+        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+        assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+        page = response.get_data(as_text=True)
+        # The page itself keeps to it: no inline script, style or handler.
+        assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", page), what
+        assert "<style" not in page and " style=" not in page, what
+        assert not re.search(r"\son[a-z]+=", page), what
 
 
 def test_no_hsts_over_plain_http(settings):  # type: ignore[no-untyped-def]
@@ -122,15 +153,20 @@ def test_no_hsts_over_plain_http(settings):  # type: ignore[no-untyped-def]
     ({"SOUK_ENV": "test", "SOUK_ENABLE_SIMULATOR": "false"}, False),
 ])
 def test_the_simulator_is_off_in_production_unless_asked_for(database_url, redis_url,  # type: ignore[no-untyped-def]
-                                                             fake_twilio, fake_telegram, extra,
-                                                             simulator):
+                                                             fake_twilio, fake_telegram,
+                                                             password_hash, extra, simulator):
     env = make_env(database_url, redis_url, fake_twilio, fake_telegram, **extra)
     settings = Settings.from_env(env)
     assert settings.enable_test_checkout is (extra.get("SOUK_ENV") != "production")
+    assert not settings.embedded
     rt = Runtime.from_settings(settings)
     install(rt)
     try:
         client = create_app(rt=rt).test_client()
+        # With Redis the simulator is for console users (CONTRACT.md); signed in or not,
+        # it is not there at all when it is off.
+        assert client.get("/").status_code == (302 if simulator else 404)
+        sign_in(client, make_account(rt, password_hash, "sim@shop.example"))
         page = client.get("/")
         api = client.post("/simulator/api/messages",
                           json={"address": "whatsapp:+5511987654321", "text": "hi"})
