@@ -85,6 +85,10 @@ def init_app(app: Flask) -> Api:
         },
     )
     api = SoukApi(app)
+    # Before the blueprints: their schemas are documented as they are registered.
+    from bot.catalog.schema import DecimalString
+
+    api.register_field(DecimalString, "string", "decimal")
     for name in BLUEPRINTS:
         module = importlib.import_module(name)
         api.register_blueprint(module.bp, url_prefix="/api/v1" + getattr(module, "PREFIX", ""))

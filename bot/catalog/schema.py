@@ -94,12 +94,24 @@ class AttributeValue(fields.Field):  # type: ignore[type-arg]
         return value
 
 
-def _price(**kwargs: Any) -> fields.Decimal:
-    return fields.Decimal(
-        as_string=True, allow_nan=False, places=None,
+class DecimalString(fields.Decimal):
+    """An exact decimal written as a JSON string ("39.90"), never a float.
+
+    The OpenAPI document shows it as `{"type": "string", "format": "decimal"}`
+    (bot/api registers it), as it is sent and read; marshmallow's Decimal alone is
+    documented as a number, which is neither what the API returns nor what it asks for.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(as_string=True, allow_nan=False, places=None, **kwargs)
+
+
+def _price(**kwargs: Any) -> DecimalString:
+    return DecimalString(
         validate=validate.Range(min=Decimal(0), max=MAX_PRICE, max_inclusive=False,
                                 error="A price is a decimal of 0 or more, such as 39.90."),
-        metadata={"description": "A decimal string such as \"39.90\", in `currency`."},
+        metadata={"description": "A decimal string such as \"39.90\", in `currency`.",
+                  "example": "39.90"},
         **kwargs,
     )
 
@@ -172,7 +184,7 @@ class VariantOut(Schema):
     id = fields.Integer()
     sku = fields.String()
     options = fields.Dict(keys=fields.String(), values=fields.String())
-    price = fields.Decimal(as_string=True, allow_none=True)
+    price = DecimalString(allow_none=True)
     stock = fields.Integer(allow_none=True)
     active = fields.Boolean()
 
@@ -184,7 +196,7 @@ class ProductOut(Schema):
     sku = fields.String()
     title = fields.Dict(keys=fields.String(), values=fields.String())
     description = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True)
-    price = fields.Decimal(as_string=True)
+    price = DecimalString()
     currency = fields.String()
     stock = fields.Integer(allow_none=True)
     in_stock = fields.Boolean()

@@ -162,6 +162,12 @@ def test_the_openapi_document_describes_the_product_routes(client: Any) -> None:
     assert {"get"} <= set(spec["paths"]["/api/v1/products"])
     assert {"put"} <= set(spec["paths"]["/api/v1/products/{sku}"])
     assert "ProductIn" in spec["components"]["schemas"]
+    # Prices are exact decimals sent and returned as strings, and documented so: a
+    # "number" with string bounds is not valid OpenAPI, and clients would send floats.
+    for name in ("ProductIn", "ProductOut", "VariantIn", "VariantOut"):
+        price = spec["components"]["schemas"][name]["properties"]["price"]
+        assert (price["type"], price["format"]) == ("string", "decimal"), name
+        assert "minimum" not in price and "maximum" not in price, name
 
 
 def test_the_json_catalog_file_put_through_the_api_keeps_good_products(
