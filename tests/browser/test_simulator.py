@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ElementHandle, Page, sync_playwright
+from playwright.sync_api import Browser, ElementHandle, Page, expect, sync_playwright
 
 from tests.conftest import CI
 from tests.processes import SoukProcess
@@ -100,8 +100,9 @@ def say(page: Page, text: str) -> None:
 
 def replies(page: Page, count: int) -> list[ElementHandle]:
     """Wait for `count` reply bubbles; all of them."""
-    page.wait_for_function(
-        f"document.querySelectorAll('#chat .bubble.out').length >= {count}")
+    # A locator, not wait_for_function: a string predicate is eval'd in the page, which
+    # the simulator's Content-Security-Policy (no 'unsafe-eval') rightly refuses.
+    page.locator("#chat .bubble.out").nth(count - 1).wait_for()
     return page.query_selector_all("#chat .bubble.out")
 
 
@@ -177,6 +178,4 @@ def test_telegram_shows_an_inline_keyboard_whose_buttons_send_their_payload(
 def test_a_bad_chat_id_is_explained_on_the_page(page: Page) -> None:
     start_chat(page, "telegram", "not-a-number")
     say(page, "hi")
-    page.wait_for_function(
-        "document.getElementById('identity-error').textContent.length > 0")
-    assert "Telegram chat id" in page.inner_text("#identity-error")
+    expect(page.locator("#identity-error")).to_contain_text("Telegram chat id", timeout=TIMEOUT)
