@@ -6,6 +6,13 @@ change without a migration.
 """
 
 from bot.models.admin import Agent, ApiKey, AuditEntry
+from bot.models.aftersale import (
+    Campaign,
+    CampaignMessage,
+    CampaignStatus,
+    CustomerTag,
+    Feedback,
+)
 from bot.models.base import Base, BigId, UTCDateTime, utcnow
 from bot.models.commerce import (
     Cart,
@@ -41,6 +48,9 @@ __all__ = [
     "AuditEntry",
     "Base",
     "BigId",
+    "Campaign",
+    "CampaignMessage",
+    "CampaignStatus",
     "Cart",
     "CartItem",
     "ChannelAddress",
@@ -48,8 +58,10 @@ __all__ = [
     "Conversation",
     "ConversationStatus",
     "Customer",
+    "CustomerTag",
     "DeliveryEvent",
     "Direction",
+    "Feedback",
     "Message",
     "MessageStatus",
     "Order",
