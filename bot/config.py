@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.errors import ConfigError
+from bot.sendrate import DEFAULT_RATES, parse_rates
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,8 @@ class Settings:
     enable_test_checkout: bool = True
     # Seconds a conversation's hot state lives in Redis after its last message.
     state_ttl: int = 7 * 24 * 3600
+    # Outbound messages a second per sender, by channel (bot/sendrate.py); None: no limit.
+    send_rates: Mapping[str, float | None] = field(default_factory=lambda: dict(DEFAULT_RATES))
 
     @property
     def embedded(self) -> bool:
@@ -183,6 +186,9 @@ class Settings:
                     "TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -"
                 )
 
+        send_rates, rate_problems = parse_rates(env.get("SOUK_SEND_RATES", ""))
+        problems += rate_problems
+
         production = souk_env == "production"
         settings = cls(
             database_url=database_url,
@@ -210,6 +216,7 @@ class Settings:
             enable_simulator=flag("SOUK_ENABLE_SIMULATOR", not production),
             enable_test_checkout=flag("SOUK_ENABLE_TEST_CHECKOUT", not production),
             state_ttl=integer("SOUK_STATE_TTL", 7 * 24 * 3600),
+            send_rates=send_rates,
         )
         if problems:
             raise ConfigError(problems)
