@@ -9,14 +9,13 @@ from __future__ import annotations
 import logging
 import random
 from datetime import datetime, timedelta
-
-from redis.exceptions import LockError
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from typing import Any
 
-from bot import effects, engine, facts, language, runtime
+from redis.exceptions import LockError
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from bot import effects, engine, facts, language, runtime, sendrate
 from bot.models import (
     ConsentEvent,
     Conversation,
@@ -28,10 +27,11 @@ from bot.models import (
     OutboxState,
     utcnow,
 )
-from bot.rules import blocked
+from bot.rules import prepare
 from bot.runtime import Runtime
 from channels.base import Address, Outgoing
 from flows.types import Event
+from workers import pacer
 from workers.queues import enqueue_process, enqueue_send
 
 log = logging.getLogger(__name__)
@@ -192,11 +192,13 @@ def ack_button(rt: Runtime, address: Address, meta: dict[str, object]) -> None:
 def send_outbox(outbox_id: int) -> None:
     """Send an outbox row and every earlier pending row of its conversation, in order.
 
-    Failure policy: rules are checked at send time and a blocked message is
-    dropped with its reason. Transient provider errors (5xx, 429, timeouts) are
-    retried with exponential backoff and jitter, never sooner than the provider's
-    retry-after, up to MAX_ATTEMPTS; the conversation's later messages wait behind
-    it so the shopper reads them in order. Permanent errors are recorded on the
+    Failure policy: rules are checked at send time (bot/rules.py): a blocked message
+    is dropped with its reason, one held for quiet hours waits without holding up
+    the conversation's later messages. A rate limit (bot/sendrate.py) makes a row
+    wait its turn, in order, without counting an attempt. Transient provider errors
+    (5xx, 429, timeouts) are retried with exponential backoff and jitter, never sooner
+    than the provider's retry-after, up to MAX_ATTEMPTS; the conversation's later
+    messages wait behind it so the shopper reads them in order. Permanent errors are recorded on the
     message and not retried. A worker killed mid-send leaves the row `sending`
     until its lock expires; the sweeper then hands it to another worker.
     """
@@ -228,9 +230,12 @@ def drain(rt: Runtime, conversation_id: int, lock: object) -> None:
         with rt.db.session() as s:
             row = s.scalar(
                 select(Outbox)
+                .join(Message, Message.id == Outbox.message_id)
                 .where(
                     Outbox.conversation_id == conversation_id,
                     Outbox.state != OutboxState.DONE.value,
+                    # A row held for later (quiet hours, a campaign's pace) lets later ones by.
+                    or_(Outbox.due_at <= now, Message.status != MessageStatus.SCHEDULED.value),
                 )
                 .order_by(Outbox.id)
                 .limit(1)
@@ -238,18 +243,26 @@ def drain(rt: Runtime, conversation_id: int, lock: object) -> None:
             if row is None:
                 return
             if row.due_at > now:
-                enqueue_send(rt, row.id, row.due_at)
+                pacer.defer(rt, row.id, row.due_at)
                 return
             message, conv = row.message, s.get(Conversation, conversation_id)
             assert conv is not None
-            reason = blocked(s, message, conv, now)
-            if reason is not None:
+            verdict = prepare(s, rt, message, conv, now)
+            if verdict.hold_until is not None:
+                row.due_at = verdict.hold_until
+                message.status = MessageStatus.SCHEDULED.value
+                message.error_message = verdict.reason
+                pacer.defer(rt, row.id, row.due_at)
+                continue
+            if not verdict.ok:
                 message.status = MessageStatus.DROPPED.value
-                message.error_message = reason
+                message.error_code = verdict.code
+                message.error_message = verdict.reason
                 row.state = OutboxState.DONE.value
                 log.info("dropped message=%s conversation=%s reason=%s", message.id,
-                         conversation_id, reason)
+                         conversation_id, verdict.code)
                 continue
+            message.error_code = message.error_message = None
             row.state = OutboxState.SENDING.value
             row.locked_until = now + timedelta(seconds=LOCK_SECONDS)
             row.attempts += 1
@@ -273,7 +286,14 @@ def send_parts(rt: Runtime, address: Address, row_id: int, message_id: int,
             raise PermanentError(f"channel {address.channel} is not configured",
                                  code="not_configured")
         for index in range(start, len(parts)):
-            result = channel.send(address, parts[index])
+            slot = sendrate.acquire(rt, address, parts[index])
+            if slot.wait:
+                postpone(rt, row_id, message_id, slot.wait)
+                return False
+            try:
+                result = channel.send(address, parts[index])
+            finally:
+                sendrate.settle(rt, slot)
             with rt.db.session() as s:
                 row, message = s.get(Outbox, row_id), s.get(Message, message_id)
                 assert row is not None and message is not None
@@ -319,6 +339,21 @@ def send_parts(rt: Runtime, address: Address, row_id: int, message_id: int,
         if exc.code == "21610":
             record_carrier_opt_out(rt, message_id)
         return True
+
+
+def postpone(rt: Runtime, row_id: int, message_id: int, seconds: float) -> None:
+    """A rate limit says not yet: try again then, in order, without counting an attempt."""
+    # A little jitter keeps rows that met the same full window from all returning at once.
+    due = utcnow() + timedelta(seconds=seconds + random.uniform(0, min(0.05, seconds / 10)))
+    with rt.db.session() as s:
+        row, message = s.get(Outbox, row_id), s.get(Message, message_id)
+        assert row is not None and message is not None
+        row.state = OutboxState.PENDING.value
+        row.due_at = due
+        row.locked_until = None
+        row.attempts -= 1
+        message.status = MessageStatus.PENDING.value
+    pacer.defer(rt, row_id, due)
 
 
 def finish(rt: Runtime, row_id: int, message_id: int, status: str, code: str | None,
