@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 # Modules whose import registers more handlers (features add theirs here).
-PLUGINS: tuple[str, ...] = ()
+PLUGINS: tuple[str, ...] = ("bot.orders.chat",)
 
 
 @dataclass

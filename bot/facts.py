@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 # Modules whose import registers more providers (features add theirs here).
-PLUGINS: tuple[str, ...] = ()
+PLUGINS: tuple[str, ...] = ("bot.orders.facts",)
 
 
 @dataclass(frozen=True)

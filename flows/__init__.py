@@ -7,7 +7,7 @@ when this package is imported.
 
 from __future__ import annotations
 
-from flows import consent, fallback, handoff, help, language, menu, shop
+from flows import consent, fallback, feedback, handoff, help, language, menu, orders, shop
 from flows.machine import T, check
 
 START = menu.MENU
@@ -18,6 +18,8 @@ TABLE: tuple[T, ...] = (
     *handoff.TABLE,
     *language.TABLE,
     *menu.TABLE,
+    *feedback.TABLE,
+    *orders.TABLE,
     *shop.TABLE,
     *fallback.TABLE,
 )
@@ -26,6 +28,8 @@ STATES: tuple[str, ...] = (
     *menu.STATES,
     *handoff.STATES,
     *language.STATES,
+    *feedback.STATES,
+    *orders.STATES,
     *shop.STATES,
 )
 

@@ -1,4 +1,4 @@
-"""Shopping and order tracking: until the catalog and orders are connected, offer a person."""
+"""Shopping: until the catalog is connected, offer a person."""
 
 from __future__ import annotations
 
@@ -10,9 +10,6 @@ TABLE = (
     T(ANY, Intent.BROWSE, None, OFFER_HUMAN,
       say(N_("Our catalog is not connected to this chat yet. A person can help you find "
              "what you need."), *OFFER)),
-    T(ANY, Intent.TRACK, None, OFFER_HUMAN,
-      say(N_("Order tracking is not connected to this chat yet. A person can look up your "
-             "order for you."), *OFFER)),
 )
 
 STATES: tuple[str, ...] = ()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from rq import Retry
 
-from bot.runtime import INBOUND, OUTBOUND, Runtime
+from bot.runtime import DEFAULT, INBOUND, OUTBOUND, Runtime
 
 # RQ retries a job that raised (a crash, a lost database) on top of souk's own
 # retry of provider errors, which never raise out of the send job.
@@ -34,3 +34,16 @@ def enqueue_send(rt: Runtime, outbox_id: int, at: datetime | None = None) -> Non
         queue.enqueue_at(at, "workers.jobs.send_outbox", outbox_id, **kwargs)
     else:
         queue.enqueue("workers.jobs.send_outbox", outbox_id, **kwargs)
+
+
+def enqueue_question(rt: Runtime, order_id: int, question: str) -> None:
+    """Ask a worker to put a question about an order to its shopper (bot/orders/questions.py)."""
+    rt.queue(DEFAULT).enqueue(
+        "workers.orders.ask_about_order",
+        order_id,
+        question,
+        retry=JOB_RETRY,
+        job_timeout=60,
+        result_ttl=0,
+        failure_ttl=7 * 24 * 3600,
+    )
