@@ -99,7 +99,8 @@ def judge(
         if last is None or now - last > WHATSAPP_WINDOW:
             sid = template_sid(shop, notice.template, notice.locale) if shop and notice else None
             if sid is None:
-                what = f" for {notice.template or notice.kind} in {notice.locale}" if notice else ""
+                what = (f" for {notice.template} in {notice.locale}" if notice and notice.template
+                        else " was given" if notice else "")
                 return Verdict.refuse(
                     "no_template", f"outside the WhatsApp 24-hour window and no template{what}"
                 )

@@ -47,3 +47,22 @@ def enqueue_question(rt: Runtime, order_id: int, question: str) -> None:
         result_ttl=0,
         failure_ttl=7 * 24 * 3600,
     )
+
+
+def enqueue_campaign(rt: Runtime, campaign_id: int, at: datetime | None = None) -> None:
+    """Start a campaign now, or at `at` (workers/campaigns.py)."""
+    kwargs = {"retry": JOB_RETRY, "job_timeout": 600, "result_ttl": 0,
+              "failure_ttl": 7 * 24 * 3600}
+    queue = rt.queue(DEFAULT)
+    if at is not None and at > datetime.now(UTC):
+        queue.enqueue_at(at, "workers.campaigns.start_campaign", campaign_id, **kwargs)
+    else:
+        queue.enqueue("workers.campaigns.start_campaign", campaign_id, **kwargs)
+
+
+def enqueue_fan_out(rt: Runtime, campaign_id: int, conversation_ids: list[int]) -> None:
+    """Write one batch of a campaign's messages (workers/campaigns.py)."""
+    rt.queue(DEFAULT).enqueue(
+        "workers.campaigns.fan_out_batch", campaign_id, conversation_ids,
+        retry=JOB_RETRY, job_timeout=600, result_ttl=0, failure_ttl=7 * 24 * 3600,
+    )

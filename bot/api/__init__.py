@@ -16,11 +16,15 @@ from werkzeug.exceptions import HTTPException
 SCOPES = ("catalog", "orders", "customers", "messages", "privacy")
 
 # Modules that define a `bp` (flask_smorest.Blueprint) to mount under /api/v1.
-BLUEPRINTS: tuple[str, ...] = ()
+BLUEPRINTS: tuple[str, ...] = ("bot.api.orders", "bot.api.messages")
 
 
 class SoukApi(Api):  # type: ignore[misc]
     """flask-smorest's Api with souk's error shape: {"error": {"code", "message"}}."""
+
+    # The shape the OpenAPI document gives every error answer (flask-smorest's own
+    # default would describe a body souk never sends).
+    from bot.api.common import ErrorSchema as ERROR_SCHEMA
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         return error_response(error)
@@ -38,6 +42,8 @@ def error_response(error: HTTPException) -> Response:
         if code == "unprocessable_entity":
             body["code"] = "invalid_request"
             body["message"] = "The request body is not valid."
+        elif code == "bad_request" and isinstance(messages, dict) and "json" in messages:
+            body = {"code": "malformed_json", "message": "The request body is not valid JSON."}
     response = jsonify(error=body)
     response.status_code = error.code or 500
     for key, value in (getattr(error, "headers", None) or {}).items():
