@@ -147,8 +147,7 @@ def show(which: Finder, offer: bool) -> Effect:
 
 def choose(ctx: Context, event: Event) -> Iterable[Action]:
     open_ = [o for o in facts(ctx).orders if o.open][:PICK_LIMIT]
-    yield Say(N_("You have {count} orders on the way. Which one do you mean?"),
-              {"count": len(open_)},
+    yield Say(N_("Several of your orders are on their way. Which one do you mean?"), {},
               tuple(Choice(o.label, f"order:{o.number}", translate=False) for o in open_))
 
 

@@ -14,10 +14,9 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from bot import consent, facts, i18n
+from bot import consent, facts
 from bot.i18n import N_, gettext
 from bot.models import Feedback, Order, OrderEvent
-from bot.money import from_minor
 from bot.orders import texts
 from bot.orders.status import OPEN
 from bot.quiet import shopper_zones
@@ -95,10 +94,6 @@ def _views(s: Session, req: facts.FactRequest, orders: Sequence[Order]) -> dict[
     for order in orders:
         status = texts.status_label(locale, order.status)
         body = texts.details(locale, order, events[order.id], zone)
-        if order.total_minor:
-            total = i18n.format_money(from_minor(order.total_minor, order.currency),
-                                      order.currency, locale)
-            body = gettext(locale, N_("Total: {total}"), total=total) + "\n" + body
         views[order.id] = OrderView(
             number=order.number,
             status=order.status,

@@ -26,10 +26,10 @@ TEMPLATE_FIELDS: Mapping[str, tuple[str, ...]] = {
     "paid": ("number",),
     "shipped": ("number", "carrier", "tracking_url"),
     "in_transit": ("number", "tracking_url"),
-    "customs_hold": ("number", "tracking_url"),
+    "customs_hold": ("number", "note", "tracking_url"),
     "out_for_delivery": ("number",),
     "delivered": ("number",),
-    "exception": ("number", "tracking_url"),
+    "exception": ("number", "note", "tracking_url"),
     "cancelled": ("number",),
     "refunded": ("number",),
     "updates_optin": ("number", "shop"),
@@ -56,9 +56,11 @@ def locale_of(shop: Shop, conv: Conversation, order: Order | None = None) -> str
             or shop.default_locale)
 
 
-def fields(shop: Shop, locale: str, order: Order) -> dict[str, str]:
-    """Everything a template may show about an order, as text in `locale`."""
+def fields(shop: Shop, locale: str, order: Order, event: OrderEvent | None = None
+           ) -> dict[str, str]:
+    """Everything a template may show about an order (and event), as text in `locale`."""
     return {
+        "note": (event.note if event is not None else None) or "",
         "number": order.number,
         "carrier": order.carrier or "",
         "tracking_number": order.tracking_number or "",
@@ -70,10 +72,11 @@ def fields(shop: Shop, locale: str, order: Order) -> dict[str, str]:
     }
 
 
-def template_variables(shop: Shop, kind: str, locale: str, order: Order) -> dict[str, str]:
+def template_variables(shop: Shop, kind: str, locale: str, order: Order,
+                       event: OrderEvent | None = None) -> dict[str, str]:
     """The ContentVariables of `kind`'s template for this order."""
     names = notices.template_fields(shop, kind, TEMPLATE_FIELDS.get(kind, ("number",)))
-    values = fields(shop, locale, order)
+    values = fields(shop, locale, order, event)
     return notices.numbered([values.get(name, "") for name in names])
 
 
@@ -86,7 +89,7 @@ def notify_event(s: Session, rt: Runtime, order: Order, event: OrderEvent) -> Ou
     text, link = texts.notice(locale, order, event)
     notice = Notice(
         kind=event.kind, locale=locale, template=event.kind,
-        variables=template_variables(rt.shop, event.kind, locale, order),
+        variables=template_variables(rt.shop, event.kind, locale, order, event),
         urgent=event.kind in notices.URGENT_KINDS,
     )
     row = notices.write(s, rt, conv, Outgoing(text=text, link=link), notice,

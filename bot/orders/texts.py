@@ -10,10 +10,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton, format_time
 
-from bot.i18n import N_, babel_locale, gettext
+from bot.i18n import N_, babel_locale, format_money, gettext
 from bot.models import Order, OrderEvent
+from bot.money import from_minor
 
 STATUS = {
     "pending": N_("Waiting for payment"),
@@ -66,9 +68,23 @@ def tracking_line(locale: str, order: Order) -> str:
     return ""
 
 
+def total(locale: str, order: Order) -> str:
+    """The order's total the way the shopper's country writes money: "R$ 899,90"."""
+    amount = from_minor(order.total_minor, order.currency)
+    regional = locale
+    if order.country and "_" not in locale:
+        # "es" alone writes pesos the Spanish way; a Mexican shopper expects "$1,299.00".
+        try:
+            regional = str(Locale.parse(f"{locale}_{order.country}"))
+        except (ValueError, UnknownLocaleError):
+            regional = locale
+    return format_money(amount, order.currency, regional)
+
+
 def details(locale: str, order: Order, events: Sequence[OrderEvent], zone: ZoneInfo) -> str:
-    """The body of an order card: carrier, expected delivery, timeline, tracking link."""
-    head = [tracking_line(locale, order)]
+    """The body of an order card: total, carrier, expected delivery, timeline, tracking link."""
+    head = [gettext(locale, N_("Total: {total}"), total=total(locale, order))
+            if order.total_minor else "", tracking_line(locale, order)]
     if order.expected_delivery and order.status not in ("delivered", "cancelled", "refunded"):
         head.append(gettext(locale, N_("Expected delivery: {date}"), date=day(locale, order)))
     ordered = sorted(events, key=lambda e: (e.occurred_at, e.id))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import tests.transcripts.directives_orders  # noqa: F401  (registers its `!` steps)
 from tests.transcripts.replay import DIRECTORY, Replay, load
 
 FILES = sorted(DIRECTORY.glob("*.txt"))
