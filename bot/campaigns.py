@@ -235,11 +235,12 @@ _GROUPS = {
 
 def progress(s: Session, campaign: Campaign) -> dict[str, int]:
     """Recipients by what became of their message."""
-    counts: dict[str, int] = dict(s.execute(
+    rows = s.execute(
         select(Message.status, func.count()).join(
             CampaignMessage, CampaignMessage.message_id == Message.id
         ).where(CampaignMessage.campaign_id == campaign.id).group_by(Message.status)
-    ).tuples().all())
+    ).all()
+    counts = {status: int(n) for status, n in rows}
     return {group: sum(counts.get(st, 0) for st in statuses)
             for group, statuses in _GROUPS.items()}
 

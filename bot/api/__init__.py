@@ -38,7 +38,8 @@ def error_response(error: HTTPException) -> Response:
     messages = data.get("messages")
     if messages:
         # webargs: {"json": {"field": ["problem"]}} → {"field": ["problem"]}
-        body["details"] = messages.get("json", messages) if isinstance(messages, dict) else messages
+        details = messages.get("json", messages) if isinstance(messages, dict) else messages
+        body["details"] = _string_keys(details)
         if code == "unprocessable_entity":
             body["code"] = "invalid_request"
             body["message"] = "The request body is not valid."
@@ -49,6 +50,15 @@ def error_response(error: HTTPException) -> Response:
     for key, value in (getattr(error, "headers", None) or {}).items():
         response.headers[key] = value
     return response
+
+
+def _string_keys(value: Any) -> Any:
+    """marshmallow keys list items by index (int) beside field names: JSON wants strings."""
+    if isinstance(value, dict):
+        return {str(k): _string_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_string_keys(v) for v in value]
+    return value
 
 
 def init_app(app: Flask) -> Api:

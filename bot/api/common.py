@@ -6,7 +6,9 @@ client generated from it (or schemathesis) knows them all.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sized
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from flask_smorest import Blueprint
@@ -47,6 +49,33 @@ def errors(bp: Blueprint, *codes: int) -> Callable[[F], F]:
         return view
 
     return decorate
+
+
+AMOUNT = re.compile(r"^[0-9]{1,12}(\.[0-9]{1,6})?$")
+
+
+class Amount(fields.String):
+    """Money as a decimal string ("49.90"), exact: never a JSON float."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {"example": "49.90", "pattern": AMOUNT.pattern, **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not AMOUNT.match(text):
+            raise ValidationError("not an amount: digits, then at most 6 decimals (\"49.90\")")
+        return Decimal(text)
+
+
+def at_most(count: int) -> Callable[[Sized], None]:
+    """A size limit for objects (marshmallow's Length would be documented as maxLength)."""
+
+    def check(value: Sized) -> None:
+        if len(value) > count:
+            raise ValidationError(f"at most {count} entries")
+
+    return check
 
 
 class AddressField(fields.String):

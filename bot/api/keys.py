@@ -60,6 +60,7 @@ def authenticate(db: Database, header: str | None, scope: str) -> ApiKey:
         now = utcnow()
         if found.last_used_at is None or now - found.last_used_at > LAST_USED_RESOLUTION:
             found.last_used_at = now
+            s.flush()  # an expunged object's changes would never reach the database
         s.expunge(found)
     return found
 

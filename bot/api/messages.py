@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from bot import campaigns, consent, i18n, notices
 from bot.api import abort_json
-from bot.api.common import AddressField, errors
+from bot.api.common import AddressField, at_most, errors
 from bot.api.keys import require_scope
 from bot.app import current_runtime
 from bot.models import Campaign, CampaignStatus, Conversation, Direction, Message, Outbox, utcnow
@@ -34,11 +34,12 @@ from channels.base import Outgoing
 
 bp = Blueprint("messages", __name__, description="Notifications and campaigns.")
 
+MAX_ID = 2**63 - 1  # a larger id in the path names nothing, rather than overflow the database
 STATUSES = ["pending", "scheduled", "sending", "sent", "delivered", "read", "undelivered",
             "failed", "dropped", "queued", "accepted"]
 _VARIABLES = fields.Dict(keys=fields.String(validate=validate.Regexp(r"^[0-9]{1,3}$")),
                          values=fields.String(validate=validate.Length(1, 1024)),
-                         validate=validate.Length(max=100),
+                         validate=at_most(100),
                          metadata={"description": "the template's ContentVariables",
                                    "example": {"1": "20%"}})
 
@@ -108,7 +109,7 @@ class CampaignIn(Schema):
     name = fields.String(required=True, validate=validate.Length(1, 100))
     text = fields.Dict(keys=fields.String(validate=validate.Length(2, 16)),
                        values=fields.String(validate=validate.Length(1, 1600)),
-                       required=True, validate=validate.Length(1, 20),
+                       required=True, validate=at_most(20),
                        metadata={"description": "what shoppers read, by language",
                                  "example": {"en": "Spring sale: 20% off tents this week.",
                                              "pt_BR": "Promoção: 20% off em barracas."}})
@@ -123,6 +124,8 @@ class CampaignIn(Schema):
 
     @validates("text")
     def _texts(self, value: dict[str, str], **kwargs: Any) -> None:
+        if not value:
+            raise ValidationError("give the text in at least one language")
         try:
             campaigns.normalize_texts(value)
         except ValueError as exc:
@@ -223,7 +226,7 @@ def send(data: dict[str, Any]) -> dict[str, Any]:
 def status(message_id: int) -> dict[str, Any]:
     """What became of a message souk sent or was asked to send."""
     with current_runtime().db.session() as s:
-        message = s.get(Message, message_id)
+        message = s.get(Message, message_id) if message_id <= MAX_ID else None
         if message is None or message.direction != Direction.OUT.value:
             abort_json(404, "message_not_found", f"There is no message {message_id}.")
         return message_json(s, message)
@@ -239,9 +242,10 @@ def create_campaign(data: dict[str, Any]) -> dict[str, Any]:
     rt = current_runtime()
     seg = data["segment"]
     segment = campaigns.Segment(
-        countries=tuple(sorted({c.upper() for c in seg["countries"]})),
-        languages=tuple(sorted({str(i18n.negotiate(v)) for v in seg["languages"]})),
-        channels=tuple(sorted(set(seg["channels"]))), tags=tuple(sorted(set(seg["tags"]))),
+        countries=tuple(sorted({c.upper() for c in seg.get("countries", ())})),
+        languages=tuple(sorted({str(i18n.negotiate(v)) for v in seg.get("languages", ())})),
+        channels=tuple(sorted(set(seg.get("channels", ())))),
+        tags=tuple(sorted(set(seg.get("tags", ())))),
     )
     with rt.db.session() as s:
         campaign = campaigns.create(
@@ -253,7 +257,7 @@ def create_campaign(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _campaign(s: Any, campaign_id: int) -> Campaign:
-    campaign = s.get(Campaign, campaign_id)
+    campaign = s.get(Campaign, campaign_id) if campaign_id <= MAX_ID else None
     if campaign is None:
         abort_json(404, "campaign_not_found", f"There is no campaign {campaign_id}.")
     return campaign  # type: ignore[no-any-return]

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from bot import consent
 from bot.api import abort_json
-from bot.api.common import AddressField, errors
+from bot.api.common import AddressField, Amount, at_most, errors
 from bot.api.keys import require_scope
 from bot.app import current_runtime
 from bot.errors import InputError
@@ -33,24 +33,18 @@ from bot.orders.status import EVENT_KINDS
 
 bp = Blueprint("orders", __name__, description="Orders and what happens to them.")
 
-MAX_AMOUNT = Decimal("1e12")
 # A carrier's clock may run a little ahead of ours; an event further ahead is a mistake.
 FUTURE_SLACK = timedelta(hours=1)
-
-
-def _amount(**kwargs: Any) -> fields.Decimal:
-    return fields.Decimal(as_string=True, allow_nan=False,
-                          validate=validate.Range(min=0, max=MAX_AMOUNT), **kwargs)
 
 
 class ItemIn(Schema):
     sku = fields.String(required=True, validate=validate.Length(1, 100))
     title = fields.String(required=True, validate=validate.Length(1, 300))
     quantity = fields.Integer(required=True, strict=True, validate=validate.Range(1, 100000))
-    unit_price = _amount(required=True, metadata={"example": "49.90"})
+    unit_price = Amount(required=True)
     options = fields.Dict(keys=fields.String(validate=validate.Length(1, 50)),
                           values=fields.String(validate=validate.Length(max=100)),
-                          validate=validate.Length(max=20))
+                          validate=at_most(20))
 
 
 class CustomerIn(Schema):
@@ -74,7 +68,7 @@ class OrderIn(Schema):
     currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z]{3}$"))
     items = fields.List(fields.Nested(ItemIn), load_default=list,
                         validate=validate.Length(max=100))
-    shipping = _amount(load_default=Decimal(0))
+    shipping = Amount(load_default=Decimal(0))
     locale = fields.String(validate=validate.Length(2, 16), metadata={"example": "pt_BR"})
     expected_delivery = fields.Date()
     customer = fields.Nested(CustomerIn, load_default=dict)

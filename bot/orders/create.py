@@ -26,8 +26,8 @@ from bot.quiet import valid_zone
 from bot.runtime import Runtime
 from channels.base import Address
 
-NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
-TAG = re.compile(r"[a-z0-9][a-z0-9_-]{0,49}")
+NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+TAG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
 
 
 class OrderExists(InputError):
