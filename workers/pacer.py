@@ -51,10 +51,11 @@ def defer_many(rt: Runtime, due: dict[int, datetime]) -> None:
 
 
 def release_due(rt: Runtime, limit: int = BATCH) -> int:
-    """Queue the rows whose time has come; how many."""
+    """Queue the rows whose time has come, ahead of the queue: they waited their turn."""
     ids = rt.redis.eval(_POP, 1, KEY, time.time() * 1000.0, limit)
-    for raw in ids:
-        enqueue_send(rt, int(raw))
+    # Popped oldest first; each goes to the front, so push them newest first.
+    for raw in reversed(ids):
+        enqueue_send(rt, int(raw), at_front=True)
     return len(ids)
 
 

@@ -25,15 +25,19 @@ def enqueue_process(rt: Runtime, conversation_id: int) -> None:
     )
 
 
-def enqueue_send(rt: Runtime, outbox_id: int, at: datetime | None = None) -> None:
-    """Ask a worker to send an outbox row (and any earlier one of its conversation)."""
+def enqueue_send(rt: Runtime, outbox_id: int, at: datetime | None = None, *,
+                 at_front: bool = False) -> None:
+    """Ask a worker to send an outbox row (and any earlier one of its conversation).
+
+    `at_front`: before what is queued, for a row that has waited its turn already.
+    """
     kwargs = {"retry": JOB_RETRY, "job_timeout": 120, "result_ttl": 0,
               "failure_ttl": 7 * 24 * 3600}
     queue = rt.queue(OUTBOUND)
     if at is not None and at > datetime.now(UTC):
         queue.enqueue_at(at, "workers.jobs.send_outbox", outbox_id, **kwargs)
     else:
-        queue.enqueue("workers.jobs.send_outbox", outbox_id, **kwargs)
+        queue.enqueue("workers.jobs.send_outbox", outbox_id, at_front=at_front, **kwargs)
 
 
 def enqueue_question(rt: Runtime, order_id: int, question: str) -> None:
