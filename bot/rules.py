@@ -65,23 +65,31 @@ def opted_out_at(s: Session, customer_id: int) -> datetime | None:
     return last.created_at if last is not None and not last.granted else None
 
 
+def _answers(s: Session, customer_id: int, topics: tuple[str, ...]) -> dict[str, ConsentEvent]:
+    """The shopper's latest answer on each topic, in one query (as bot/consent.py orders them)."""
+    found: dict[str, ConsentEvent] = {}
+    for event in s.scalars(select(ConsentEvent).where(
+            ConsentEvent.customer_id == customer_id, ConsentEvent.topic.in_(topics))
+            .order_by(ConsentEvent.created_at.desc(), ConsentEvent.id.desc())):
+        found.setdefault(event.topic, event)
+    return found
+
+
 def judge(
     s: Session, message: Message, conv: Conversation, now: datetime, shop: Shop | None = None
 ) -> Verdict:
     """What the rules allow for `message` now. Without `shop`, no templates or quiet hours."""
-    stop_at = opted_out_at(s, conv.customer_id)
-    if stop_at is not None:
+    topic = message.topic if not message.requested and message.topic in consent.TOPICS else None
+    answers = _answers(s, conv.customer_id, ("all", topic) if topic else ("all",))
+    stop = answers.get("all")
+    if stop is not None and not stop.granted:
         if not message.requested:
             return Verdict.refuse("opted_out", "opted out")
-        if message.created_at < stop_at:
+        if message.created_at < stop.created_at:
             return Verdict.refuse("opted_out", "opted out after this message was queued")
+    if topic is not None and not (topic in answers and answers[topic].granted):
+        return Verdict.refuse("no_consent", f"no {topic} consent from the shopper")
     meta = message.meta or {}
-    if (
-        not message.requested
-        and message.topic in consent.TOPICS
-        and not consent.allowed(s, conv.customer_id, message.topic)
-    ):
-        return Verdict.refuse("no_consent", f"no {message.topic} consent from the shopper")
     campaign_id = meta.get("campaign")
     if campaign_id is not None:
         campaign = s.get(Campaign, campaign_id)

@@ -19,7 +19,7 @@ import threading
 import time
 from datetime import datetime
 
-from bot.runtime import Runtime
+from bot.runtime import OUTBOUND, Runtime
 from workers.queues import enqueue_send
 
 log = logging.getLogger(__name__)
@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 KEY = "souk:pacer"
 PERIOD = 0.02
 BATCH = 500
+PER_JOB = 10
 
 _POP = """
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
@@ -51,12 +52,38 @@ def defer_many(rt: Runtime, due: dict[int, datetime]) -> None:
 
 
 def release_due(rt: Runtime, limit: int = BATCH) -> int:
-    """Queue the rows whose time has come, ahead of the queue: they waited their turn."""
-    ids = rt.redis.eval(_POP, 1, KEY, time.time() * 1000.0, limit)
-    # Popped oldest first; each goes to the front, so push them newest first.
-    for raw in reversed(ids):
-        enqueue_send(rt, int(raw), at_front=True)
+    """Queue the rows whose time has come, ahead of the queue: they waited their turn.
+
+    Rows due together go in jobs of up to PER_JOB: a job costs RQ some fifty Redis
+    commands, more than sending one message does.
+    """
+    ids = [int(raw) for raw in rt.redis.eval(_POP, 1, KEY, time.time() * 1000.0, limit)]
+    chunks = [ids[i:i + PER_JOB] for i in range(0, len(ids), PER_JOB)]
+    # Each chunk goes to the front, so the latest goes first and the oldest ends up ahead.
+    for chunk in reversed(chunks):
+        if len(chunk) == 1:
+            enqueue_send(rt, chunk[0], at_front=True)
+        else:
+            rt.queue(OUTBOUND).enqueue("workers.pacer.send_due", chunk, at_front=True,
+                                       job_timeout=300, result_ttl=0,
+                                       failure_ttl=7 * 24 * 3600)
     return len(ids)
+
+
+def send_due(outbox_ids: list[int]) -> None:
+    """Send rows the pacer released together, one after the other.
+
+    Failure policy: each row is sent as `send_outbox` sends it, with its own rules,
+    retries and conversation lock; a row whose sending raises is left to the
+    sweeper and the others still go.
+    """
+    from workers.jobs import send_outbox
+
+    for outbox_id in outbox_ids:
+        try:
+            send_outbox(outbox_id)
+        except Exception:
+            log.exception("send failed outbox=%s; the sweeper will retry it", outbox_id)
 
 
 def pending(rt: Runtime) -> int:
