@@ -77,7 +77,7 @@ def _latest(topic: str) -> Any:
             .limit(1).scalar_subquery())
 
 
-def audience(segment: Segment) -> Select[tuple[int]]:
+def audience(segment: Segment) -> Select[Any]:
     """The conversations a campaign reaches: in the segment, opted in, no STOP."""
     stop = _latest("all")
     query = (

@@ -61,7 +61,9 @@ class Amount(fields.String):
         metadata = {"example": "49.90", "pattern": AMOUNT.pattern, **kwargs.pop("metadata", {})}
         super().__init__(metadata=metadata, **kwargs)
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+    def _deserialize(  # type: ignore[override]  # a String on the wire, a Decimal in Python
+        self, value: Any, attr: str | None, data: Any, **kwargs: Any
+    ) -> Decimal:
         text = super()._deserialize(value, attr, data, **kwargs)
         if not AMOUNT.match(text):
             raise ValidationError("not an amount: digits, then at most 6 decimals (\"49.90\")")
@@ -86,7 +88,9 @@ class AddressField(fields.String):
                     "description": "channel:id, the phone number in E.164"}
         super().__init__(metadata=metadata, **kwargs)
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Address:
+    def _deserialize(  # type: ignore[override]  # a String on the wire, an Address in Python
+        self, value: Any, attr: str | None, data: Any, **kwargs: Any
+    ) -> Address:
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
             return Address.parse(text)

@@ -49,7 +49,7 @@ def authenticate(db: Database, header: str | None, scope: str) -> ApiKey:
     """The key behind an Authorization header, if it may use `scope`; abort otherwise."""
     if not header or not header.startswith("Bearer "):
         abort_json(401, "unauthorized", "Send an API key as `Authorization: Bearer <key>`.")
-    key = header.removeprefix("Bearer ").strip()  # type: ignore[union-attr]
+    key = header.removeprefix("Bearer ").strip()
     with db.session() as s:
         found = s.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(key)))
         if found is None or found.revoked_at is not None:

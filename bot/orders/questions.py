@@ -51,6 +51,7 @@ def ask(rt: Runtime, order_id: int, question: str) -> bool:
         if order is None or conv is None:
             return False
         customer = conv.customer_id
+        choices: tuple[Choice, ...]
         if question == "updates":
             if consent.stopped(s, customer) or consent.latest(s, customer, "order_updates"):
                 return False
