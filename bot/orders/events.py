@@ -14,7 +14,8 @@ the outbox when the event is news to them:
 
 Whether the notification may reach the shopper (consent, STOP, quiet hours, the
 WhatsApp window) is decided when it is sent (bot/rules.py), so a STOP that arrives
-in between still wins.
+in between still wins. A `paid` order whose shopper never answered about order
+updates also gets the question (bot/orders/questions.py), once per order.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot import consent, notices
 from bot.models import Order, OrderEvent, Outbox, utcnow
 from bot.orders.status import EVENT_KINDS, Happening, derive
 from bot.runtime import Runtime
@@ -112,11 +114,23 @@ def apply_event(
         from bot import runtime
         from bot.orders.notify import notify_event
 
-        notification = notify_event(s, rt or runtime.get(), order, event)
+        rt = rt or runtime.get()
+        notification = notify_event(s, rt, order, event)
         event.notified = notification is not None
+        if kind == "paid":
+            _ask_about_updates(s, rt, order)
     log.info("order event order=%s kind=%s source=%s status=%s->%s notified=%s", order.id,
              kind, source, previous, status, event.notified)
     return Applied(event, False, previous, status, notification)
+
+
+def _ask_about_updates(s: Session, rt: Runtime, order: Order) -> None:
+    """A paid order whose shopper never answered about updates: ask them (once per order)."""
+    if consent.latest(s, order.customer_id, "order_updates") is None:
+        from workers.queues import enqueue_question
+
+        order_id = order.id
+        notices.after_commit(s, lambda: enqueue_question(rt, order_id, "updates"))
 
 
 def _find(s: Session, order_id: int, kind: str, at: datetime) -> OrderEvent | None:

@@ -1,7 +1,8 @@
 """Questions souk puts to a shopper about an order without being asked.
 
-- "updates": when an order is created for a shopper who never said yes or no to order
-  updates, ask whether we may send them here.
+- "updates": when an order is created (by the API) or paid (by any checkout) for a
+  shopper who never said yes or no to order updates, ask once whether we may send
+  them here.
 - "feedback": once an order is delivered, ask how we did (1-5), if they get updates.
 
 Each question is a notification that expects an answer, so the conversation is also
@@ -53,8 +54,11 @@ def ask(rt: Runtime, order_id: int, question: str) -> bool:
         customer = conv.customer_id
         choices: tuple[Choice, ...]
         if question == "updates":
-            if consent.stopped(s, customer) or consent.latest(s, customer, "order_updates"):
+            if ((order.meta or {}).get("asked_updates") or consent.stopped(s, customer)
+                    or consent.latest(s, customer, "order_updates")):
                 return False
+            # Asked once per order, whether creating it or paying for it asked first.
+            order.meta = {**(order.meta or {}), "asked_updates": True}
             msgid, choices, topic = OPT_IN, orders.UPDATES_CHOICES, None
             state, slots, kind = orders.ASK_UPDATES, {"order": order.number}, "updates_optin"
         else:

@@ -157,3 +157,32 @@ def test_without_consent_or_after_stop_nothing_is_sent(  # type: ignore[no-untyp
     assert len(bodies) == 2 and "STOP" not in bodies[1]  # the greeting and the STOP reply
     assert api.get(f"/messages/{paid['message_id']}").json()["error_code"] == "no_consent"
     assert api.get(f"/messages/{shipped['message_id']}").json()["error_code"] == "opted_out"
+
+
+def test_checkout_reports_payment_through_the_same_door_and_the_shopper_is_asked(  # type: ignore[no-untyped-def]
+    rt, fake_twilio,
+) -> None:
+    from bot.inbox import conversation_for
+    from bot.orders import apply_event
+    from channels.base import Address
+
+    with rt.db.session() as s:  # what chat checkout does once Stripe confirms a payment
+        conv = conversation_for(s, Address.parse(SHOPPER))
+        order = Order(number="C-77", customer_id=conv.customer_id, conversation_id=conv.id,
+                      address=SHOPPER, currency="BRL", base_currency="USD", source="chat",
+                      total_minor=4990, status="awaiting_payment")
+        s.add(order)
+        s.flush()
+        applied = apply_event(s, order, "paid", source="payment", rt=rt)
+        assert (applied.previous_status, applied.status) == ("awaiting_payment", "paid")
+        again = apply_event(s, order, "paid", source="payment",
+                            occurred_at=applied.event.occurred_at, rt=rt)
+        assert again.duplicate and again.notification is None
+    run_jobs(rt)
+    with rt.db.session() as s:
+        paid = s.get(Message, applied.notification.message_id)
+        assert paid is not None and paid.error_code == "no_consent"
+    # The shopper never wrote on WhatsApp: the question goes as its approved template.
+    [question] = sent_to(fake_twilio)
+    assert question.get("ContentSid") == "HX10010000000000000000000000000000"
+    assert question.content_variables == {"1": "C-77", "2": "Souk Demo Shop"}
