@@ -61,10 +61,12 @@ class Segment:
     tags: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, list[str]]:
+        """The segment as stored on the campaign."""
         return {k: list(v) for k, v in asdict(self).items()}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Iterable[str]]) -> Segment:
+        """A stored segment."""
         return cls(**{k: tuple(data.get(k, ())) for k in ("countries", "languages",
                                                             "channels", "tags")})
 

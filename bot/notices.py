@@ -53,12 +53,14 @@ class Notice:
     urgent: bool = False
 
     def to_json(self) -> dict[str, Any]:
+        """The notice as stored in Message.meta["notice"]."""
         data = asdict(self)
         data["variables"] = dict(self.variables)
         return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Notice:
+        """A stored notice."""
         return cls(
             kind=str(data.get("kind", "")),
             locale=str(data.get("locale", "")),

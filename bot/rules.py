@@ -47,10 +47,12 @@ class Verdict:
 
     @property
     def ok(self) -> bool:
+        """Whether the message may go (now, or when held, then)."""
         return self.code is None
 
     @classmethod
     def refuse(cls, code: str, reason: str) -> Verdict:
+        """A verdict that the message may not be sent, and why."""
         return cls(code=code, reason=reason)
 
 

@@ -69,40 +69,48 @@ def score(ctx: Context, event: Event) -> int | None:
 
 
 def rating(ctx: Context) -> str | None:
+    """The number of the order being rated, remembered in the conversation."""
     value = ctx.slots.get(SLOT)
     return str(value) if value else None
 
 
 def wants_to_rate(ctx: Context, event: Event) -> bool:
+    """The "Rate this order" button of one of the shopper's delivered, unrated orders."""
     payload = event.payload or ""
     number = payload[9:] if payload.startswith("feedback:") else None
     return any(o.number == number and o.can_rate for o in facts(ctx).orders)
 
 
 def gave_low(ctx: Context, event: Event) -> bool:
+    """A score of LOW or less for the order being rated."""
     value = score(ctx, event)
     return rating(ctx) is not None and value is not None and value <= LOW
 
 
 def gave_score(ctx: Context, event: Event) -> bool:
+    """A score for the order being rated."""
     return rating(ctx) is not None and score(ctx, event) is not None
 
 
 def skipped(ctx: Context, event: Event) -> bool:
+    """The shopper chose to add no comment."""
     return event.payload == "skip"
 
 
 def wrote(ctx: Context, event: Event) -> bool:
+    """The shopper wrote something, about an order being rated."""
     return rating(ctx) is not None and event.payload is None and bool(event.text.strip())
 
 
 def ask_score(ctx: Context, event: Event) -> Iterable[Action]:
+    """Remember which order is rated and ask for the score."""
     number = (event.payload or "")[9:]
     yield SetSlots({SLOT: number})
     yield Say(QUESTION, {"number": number}, SCORES)
 
 
 def record(ctx: Context, event: Event) -> Iterable[Action]:
+    """Store the score."""
     value = score(ctx, event)
     number = rating(ctx)
     assert value is not None and number is not None, "a guard checked both"
@@ -110,6 +118,7 @@ def record(ctx: Context, event: Event) -> Iterable[Action]:
 
 
 def sorry(ctx: Context, event: Event) -> Iterable[Action]:
+    """Apologise and ask a person to follow up."""
     yield RequestAgent("low feedback score")
     yield Say(N_("I'm sorry order {number} was not what you hoped for. I've asked a person to "
                  "look into it: they will answer here. You can already tell them what went "
@@ -117,6 +126,7 @@ def sorry(ctx: Context, event: Event) -> Iterable[Action]:
 
 
 def comment(ctx: Context, event: Event) -> Iterable[Action]:
+    """Store the comment and thank the shopper."""
     number = rating(ctx)
     assert number is not None, "a guard checked it"
     yield CommentOnOrder(number, event.text.strip()[:2000])

@@ -56,6 +56,7 @@ class AnswerUpdates(Action):
 
 
 def facts(ctx: Context) -> OrderFacts:
+    """The order facts of this turn (none when the provider had nothing to add)."""
     found = ctx.facts.get("orders")
     return found if isinstance(found, OrderFacts) else OrderFacts()
 
@@ -69,6 +70,7 @@ def picked(ctx: Context, event: Event) -> OrderView | None:
 
 
 def named(ctx: Context, event: Event) -> OrderView | None:
+    """The shopper's own order that the message named by number or tracking number."""
     return facts(ctx).match
 
 
@@ -86,35 +88,43 @@ def _offer(ctx: Context, order: OrderView | None) -> bool:
 
 
 def picked_offer(ctx: Context, event: Event) -> bool:
+    """A picked order on its way, for a shopper we may ask about updates."""
     return _offer(ctx, picked(ctx, event))
 
 
 def picked_any(ctx: Context, event: Event) -> bool:
+    """A button picked one of the shopper's orders."""
     return picked(ctx, event) is not None
 
 
 def named_offer(ctx: Context, event: Event) -> bool:
+    """A named order on its way, for a shopper we may ask about updates."""
     return _offer(ctx, named(ctx, event))
 
 
 def named_any(ctx: Context, event: Event) -> bool:
+    """The message named one of the shopper's orders."""
     return named(ctx, event) is not None
 
 
 def only_offer(ctx: Context, event: Event) -> bool:
+    """The one order meant is on its way, and we may ask about updates."""
     return _offer(ctx, only(ctx, event))
 
 
 def only_any(ctx: Context, event: Event) -> bool:
+    """There is one order a plain "where is my order?" can mean."""
     return only(ctx, event) is not None
 
 
 def unknown_ref(ctx: Context, event: Event) -> bool:
+    """The message named a number that is none of the shopper's orders."""
     f = facts(ctx)
     return f.ref is not None and f.match is None
 
 
 def several_open(ctx: Context, event: Event) -> bool:
+    """More than one of the shopper's orders is on its way."""
     return sum(o.open for o in facts(ctx).orders) > 1
 
 
@@ -146,12 +156,14 @@ def show(which: Finder, offer: bool) -> Effect:
 
 
 def choose(ctx: Context, event: Event) -> Iterable[Action]:
+    """Offer the orders on their way to pick from."""
     open_ = [o for o in facts(ctx).orders if o.open][:PICK_LIMIT]
     yield Say(N_("Several of your orders are on their way. Which one do you mean?"), {},
               tuple(Choice(o.label, f"order:{o.number}", translate=False) for o in open_))
 
 
 def not_found(ctx: Context, event: Event) -> Iterable[Action]:
+    """Say the number is not found here, the same whether it exists elsewhere or not."""
     yield Say(N_("I can't find order {ref} in this chat. Please check the number, or write "
                  "PERSON and someone will look it up for you."), {"ref": facts(ctx).ref})
 

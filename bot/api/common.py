@@ -29,6 +29,8 @@ ERROR_TEXT = {
 
 
 class ErrorBodySchema(Schema):
+    """What went wrong: a code for programs, a message for people."""
+
     code = fields.String(required=True, metadata={"example": "not_found"})
     message = fields.String(required=True)
     details = fields.Dict(metadata={"description": "problems by field, for invalid requests"})

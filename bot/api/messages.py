@@ -53,6 +53,8 @@ def _known_template(name: str | None) -> None:
 
 
 class MessageIn(Schema):
+    """One notification for a shopper."""
+
     to = AddressField(required=True)
     topic = fields.String(required=True, validate=validate.OneOf(consent.TOPICS))
     text = fields.String(required=True, validate=validate.Length(1, 1600), metadata={
@@ -74,6 +76,8 @@ class MessageIn(Schema):
 
 
 class MessageOut(Schema):
+    """A message and what became of it."""
+
     id = fields.Integer()
     to = fields.String()
     channel = fields.String()
@@ -92,6 +96,8 @@ class MessageOut(Schema):
 
 
 class SegmentIn(Schema):
+    """Who a campaign is for; a list left out or empty means anyone."""
+
     countries = fields.List(fields.String(validate=validate.Regexp(r"^[A-Za-z]{2}$")),
                             validate=validate.Length(max=300), load_default=list)
     languages = fields.List(fields.String(validate=validate.Length(2, 16)),
@@ -109,6 +115,8 @@ class SegmentIn(Schema):
 
 
 class CampaignIn(Schema):
+    """A message to every shopper opted in to marketing in a segment."""
+
     name = fields.String(required=True, validate=validate.Length(1, 100))
     text = fields.Dict(keys=fields.String(validate=validate.Length(2, 16)),
                        values=fields.String(validate=validate.Length(1, 1600)),
@@ -136,6 +144,8 @@ class CampaignIn(Schema):
 
 
 class ProgressOut(Schema):
+    """A campaign's recipients by what became of their message."""
+
     pending = fields.Integer()
     scheduled = fields.Integer()
     sent = fields.Integer()
@@ -146,6 +156,8 @@ class ProgressOut(Schema):
 
 
 class CampaignOut(Schema):
+    """A campaign and its progress."""
+
     id = fields.Integer()
     name = fields.String()
     status = fields.String(metadata={"enum": ["scheduled", "running", "sending", "done",

@@ -41,6 +41,8 @@ FUTURE_SLACK = timedelta(hours=1)
 
 
 class ItemIn(Schema):
+    """One item of a new order, priced in the order's currency."""
+
     sku = fields.String(required=True, validate=validate.Length(1, 100))
     title = fields.String(required=True, validate=validate.Length(1, 300))
     quantity = fields.Integer(required=True, strict=True, validate=validate.Range(1, 100000))
@@ -51,6 +53,8 @@ class ItemIn(Schema):
 
 
 class CustomerIn(Schema):
+    """What the merchant knows of the shopper."""
+
     name = fields.String(validate=validate.Length(1, 200))
     timezone = fields.String(validate=validate.Length(1, 64),
                              metadata={"example": "America/Sao_Paulo"})
@@ -59,12 +63,16 @@ class CustomerIn(Schema):
 
 
 class ConsentIn(Schema):
+    """Consent the merchant collected, e.g. a checkbox on the storefront."""
+
     order_updates = fields.Boolean(metadata={"description": "the shopper agreed to order "
                                              "updates (true) or refused them (false)"})
     marketing = fields.Boolean()
 
 
 class OrderIn(Schema):
+    """A new order for a shopper's address."""
+
     number = fields.String(validate=validate.Regexp(NUMBER), metadata={
         "description": "your order number; souk makes a short one when it is left out"})
     to = AddressField(required=True)
@@ -79,6 +87,8 @@ class OrderIn(Schema):
 
 
 class ItemOut(Schema):
+    """An item of an order."""
+
     sku = fields.String()
     title = fields.String()
     quantity = fields.Integer()
@@ -86,6 +96,8 @@ class ItemOut(Schema):
 
 
 class EventOut(Schema):
+    """Something that happened to an order."""
+
     kind = fields.String()
     occurred_at = fields.DateTime()
     carrier = fields.String(allow_none=True)
@@ -97,6 +109,8 @@ class EventOut(Schema):
 
 
 class OrderOut(Schema):
+    """An order, its status and its events."""
+
     number = fields.String()
     status = fields.String(metadata={"enum": ["pending", "awaiting_payment", *EVENT_KINDS]})
     to = fields.String(allow_none=True)
@@ -118,6 +132,8 @@ class OrderOut(Schema):
 
 
 class EventIn(Schema):
+    """What happened to an order, and when."""
+
     kind = fields.String(required=True, validate=validate.OneOf(EVENT_KINDS))
     occurred_at = fields.AwareDateTime(default_timezone=UTC, metadata={
         "description": "when it happened (default: now); a time without a zone is UTC"})
@@ -135,11 +151,15 @@ class EventIn(Schema):
 
 
 class NotificationOut(Schema):
+    """The shopper's message about an event."""
+
     message_id = fields.Integer()
     status = fields.String()
 
 
 class EventResult(Schema):
+    """What reporting an event did."""
+
     order = fields.Nested(OrderOut)
     event = fields.Nested(EventOut)
     duplicate = fields.Boolean(metadata={"description": "the same kind at the same time was "

@@ -52,6 +52,7 @@ class Applied:
 
     @property
     def changed(self) -> bool:
+        """Whether the event changed the order's status."""
         return self.status != self.previous_status
 
 

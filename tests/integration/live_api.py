@@ -40,15 +40,18 @@ class Api:
 
     def call(self, method: str, path: str, *, key: str | None = None,
              headers: dict[str, str] | None = None, **kwargs: Any) -> httpx.Response:
+        """Call the API with the key (another with `key`, none with `key=""`)."""
         token = self.key if key is None else key
         sent = {"Authorization": f"Bearer {token}"} if token else {}
         return self.http.request(method, "/api/v1" + path, headers={**sent, **(headers or {})},
                                  **kwargs)
 
     def post(self, path: str, body: Any, **kwargs: Any) -> httpx.Response:
+        """POST a JSON body."""
         return self.call("POST", path, json=body, **kwargs)
 
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        """GET."""
         return self.call("GET", path, **kwargs)
 
 

@@ -60,12 +60,14 @@ def _post(replay: Replay, path: str, body: dict[str, Any]) -> dict[str, Any]:
 
 @directive("quiet-hours")
 def quiet_hours(replay: Replay, args: str) -> None:
+    """`! quiet-hours off`: the shop has no quiet hours."""
     assert args.strip() == "off", "only `! quiet-hours off` is known"
     replay.rt.shop = dataclasses.replace(replay.rt.shop, quiet_start=None, quiet_end=None)
 
 
 @directive("order")
 def order(replay: Replay, args: str) -> None:
+    """`! order NUMBER ...`: the merchant creates an order for the shopper."""
     words, options = _options(args)
     body: dict[str, Any] = {
         "number": words[0],
@@ -83,6 +85,7 @@ def order(replay: Replay, args: str) -> None:
 
 @directive("event")
 def event(replay: Replay, args: str) -> None:
+    """`! event NUMBER KIND ...`: the merchant reports what happened to it."""
     words, options = _options(args)
     number, kind = words
     names = {"at": "occurred_at", "tracking": "tracking_number", "url": "tracking_url",
@@ -93,6 +96,7 @@ def event(replay: Replay, args: str) -> None:
 
 @directive("silence")
 def silence(replay: Replay, args: str) -> None:
+    """`! silence 25h`: the shopper last wrote that long ago."""
     hours = int(args.strip().removesuffix("h"))
     with replay.rt.db.session() as s:
         conv = s.scalar(select(Conversation).where(Conversation.address == _address(replay)))
@@ -102,6 +106,7 @@ def silence(replay: Replay, args: str) -> None:
 
 @directive("no-template")
 def no_template(replay: Replay, args: str) -> None:
+    """`! no-template KIND`: the shop file has no template for that kind."""
     kind = args.strip()
     templates = {k: v for k, v in replay.rt.shop.templates.items() if k != kind}
     replay.rt.shop = dataclasses.replace(replay.rt.shop, templates=templates)
