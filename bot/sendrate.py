@@ -12,7 +12,9 @@ Each limit is a sliding-window log in Redis: a sorted set of send times per key
 (`souk:rate:telegram:<bot>`, `souk:rate:telegram:<bot>:chat:<id>`,
 `souk:rate:whatsapp:<sender>`). One Lua script checks every key a part needs and
 records it in all of them, or in none, so two workers never both take the last
-slot. Times come from the Redis server, the one clock every worker shares.
+slot. Times come from the Redis server, the one clock every worker shares. A message
+refused is told when to try again one slot after the previous one refused, so a
+crowd of waiters comes back spread at the limit's pace rather than all at once.
 
 Why settle: a provider counts a message when it arrives, and arrival lags our check
 by a varying few milliseconds. Re-stamping the slot with the time the provider
@@ -66,11 +68,17 @@ for i, key in ipairs(KEYS) do
   if used + cost > limit then
     local oldest = redis.call('ZRANGE', key, used + cost - limit - 1,
                               used + cost - limit - 1, 'WITHSCORES')
-    local w = tonumber(oldest[2]) + window - now
-    if w > wait then wait = w end
+    -- Waiters are spread one slot apart from the first free one, rather than all
+    -- told the same instant, when they would all try again and all but one fail.
+    local free = tonumber(oldest[2]) + window
+    local queued = tonumber(redis.call('GET', key .. ':next') or '0')
+    if queued > free then free = queued end
+    redis.call('SET', key .. ':next', tostring(free + window / limit), 'PX',
+               math.ceil(free - now + window))
+    if free - now > wait then wait = free - now end
   end
 end
-if wait > 0 then return wait end
+if wait > 0 then return math.ceil(wait) end
 for i, key in ipairs(KEYS) do
   local window = tonumber(ARGV[i * 3])
   for j = 1, tonumber(ARGV[i * 3 + 1]) do

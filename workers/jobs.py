@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from redis.exceptions import LockError
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, contains_eager
 
 from bot import effects, engine, facts, language, runtime, sendrate
@@ -198,9 +198,9 @@ def send_outbox(outbox_id: int) -> None:
     wait its turn, in order, without counting an attempt. Transient provider errors
     (5xx, 429, timeouts) are retried with exponential backoff and jitter, never sooner
     than the provider's retry-after, up to MAX_ATTEMPTS; the conversation's later
-    messages wait behind it so the shopper reads them in order. Permanent errors are recorded on the
-    message and not retried. A worker killed mid-send leaves the row `sending`
-    until its lock expires; the sweeper then hands it to another worker.
+    messages wait behind it so the shopper reads them in order. Permanent errors are
+    recorded on the message and not retried. A worker killed mid-send leaves the row
+    `sending` until its lock expires; the sweeper then hands it to another worker.
     """
     rt = runtime.get()
     with rt.db.session() as s:
@@ -208,6 +208,11 @@ def send_outbox(outbox_id: int) -> None:
         if row is None or row.state == OutboxState.DONE.value:
             return
         conversation_id = row.conversation_id
+    send_conversation(rt, conversation_id, outbox_id)
+
+
+def send_conversation(rt: Runtime, conversation_id: int, outbox_id: int) -> None:
+    """Drain a conversation's outbox under its send lock (send_outbox's failure policy)."""
     lock = rt.redis.lock(
         f"souk:lock:send:{conversation_id}", timeout=LOCK_SECONDS, blocking_timeout=20
     )
@@ -299,9 +304,12 @@ def send_parts(rt: Runtime, address: Address, row_id: int, message_id: int,
             finally:
                 sendrate.settle(rt, slot)
             with rt.db.session() as s:
-                row, message = s.get(Outbox, row_id), s.get(Message, message_id)
-                assert row is not None and message is not None
-                row.parts_sent = index + 1
+                done = index + 1 == len(parts)
+                s.execute(update(Outbox).where(Outbox.id == row_id).values(
+                    parts_sent=index + 1,
+                    **({"state": OutboxState.DONE.value, "last_error": None} if done else {})))
+                message = s.get(Message, message_id)
+                assert message is not None
                 ids = list((message.meta or {}).get("provider_ids", []))
                 ids.append(result.provider_id)
                 message.meta = {**(message.meta or {}), "provider_ids": ids}
@@ -309,9 +317,6 @@ def send_parts(rt: Runtime, address: Address, row_id: int, message_id: int,
                     message.provider_id = result.provider_id
                 message.status = result.status
                 message.sent_at = message.status_at = utcnow()
-                if index + 1 == len(parts):
-                    row.state = OutboxState.DONE.value
-                    row.last_error = None
         if not parts:
             finish(rt, row_id, message_id, MessageStatus.SENT.value, None, None)
         log.info("sent message=%s address=%s parts=%d", message_id, address.masked(), len(parts))

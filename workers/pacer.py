@@ -19,13 +19,16 @@ import threading
 import time
 from datetime import datetime
 
+from sqlalchemy import select
+
+from bot.models import Outbox, OutboxState
 from bot.runtime import OUTBOUND, Runtime
 from workers.queues import enqueue_send
 
 log = logging.getLogger(__name__)
 
 KEY = "souk:pacer"
-PERIOD = 0.02
+PERIOD = 0.05
 BATCH = 500
 PER_JOB = 10
 
@@ -77,11 +80,20 @@ def send_due(outbox_ids: list[int]) -> None:
     retries and conversation lock; a row whose sending raises is left to the
     sweeper and the others still go.
     """
-    from workers.jobs import send_outbox
+    from bot import runtime
+    from workers.jobs import send_conversation
 
+    rt = runtime.get()
+    with rt.db.session() as s:
+        # One query finds every row's conversation, instead of one query a row.
+        rows = s.execute(select(Outbox.id, Outbox.conversation_id).where(
+            Outbox.id.in_(outbox_ids), Outbox.state != OutboxState.DONE.value)).all()
+    conversations = dict(rows)
     for outbox_id in outbox_ids:
+        if outbox_id not in conversations:
+            continue  # sent, dropped or cancelled since it was deferred
         try:
-            send_outbox(outbox_id)
+            send_conversation(rt, conversations[outbox_id], outbox_id)
         except Exception:
             log.exception("send failed outbox=%s; the sweeper will retry it", outbox_id)
 

@@ -54,10 +54,14 @@ def enqueue_question(rt: Runtime, order_id: int, question: str) -> None:
 
 
 def enqueue_campaign(rt: Runtime, campaign_id: int, at: datetime | None = None) -> None:
-    """Start a campaign now, or at `at` (workers/campaigns.py)."""
+    """Start a campaign now, or at `at` (workers/campaigns.py).
+
+    Campaign jobs go on the outbound queue: workers take it before the default queue,
+    and a campaign's batches must not wait behind the sends of its first batches.
+    """
     kwargs = {"retry": JOB_RETRY, "job_timeout": 600, "result_ttl": 0,
               "failure_ttl": 7 * 24 * 3600}
-    queue = rt.queue(DEFAULT)
+    queue = rt.queue(OUTBOUND)
     if at is not None and at > datetime.now(UTC):
         queue.enqueue_at(at, "workers.campaigns.start_campaign", campaign_id, **kwargs)
     else:
@@ -65,8 +69,8 @@ def enqueue_campaign(rt: Runtime, campaign_id: int, at: datetime | None = None) 
 
 
 def enqueue_fan_out(rt: Runtime, campaign_id: int, conversation_ids: list[int]) -> None:
-    """Write one batch of a campaign's messages (workers/campaigns.py)."""
-    rt.queue(DEFAULT).enqueue(
-        "workers.campaigns.fan_out_batch", campaign_id, conversation_ids,
+    """Write one batch of a campaign's messages, ahead of queued sends (workers/campaigns.py)."""
+    rt.queue(OUTBOUND).enqueue(
+        "workers.campaigns.fan_out_batch", campaign_id, conversation_ids, at_front=True,
         retry=JOB_RETRY, job_timeout=600, result_ttl=0, failure_ttl=7 * 24 * 3600,
     )
