@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
                 break
             time.sleep(0.5)
         finished = max([m.received_at for m in twilio.messages]
-                       + [c.at for c in telegram.sent])
+                       + [c.at for c in telegram.sent if c.method == "sendMessage"])
         report(rt, campaign_id, counts, rates, twilio, telegram, started, finished - started)
     finally:
         stop_workers(procs)
@@ -187,9 +187,10 @@ def report(rt: Runtime, campaign_id: int, counts: dict[str, int], rates: dict[st
     times = [c.at for c in telegram.sent if c.method == "sendMessage"]
     print(f"{'telegram bot':<32}{counts['telegram']:>7}{telegram.max_per_second():>12}"
           f"{rates['telegram']:>7g}{span(times):>15}")
-    busiest = max(chats, key=lambda c: chats[c])
-    print(f"{'telegram busiest chat':<32}{chats[busiest]:>7}"
-          f"{telegram.max_per_second(busiest):>12}{rates['telegram_chat']:>7g}")
+    if chats:
+        busiest = max(chats, key=lambda c: chats[c])
+        print(f"{'telegram busiest chat':<32}{chats[busiest]:>7}"
+              f"{telegram.max_per_second(busiest):>12}{rates['telegram_chat']:>7g}")
     print(f"time: {elapsed:.1f} s; the limits allow at least {minimum:.1f} s "
           f"(ratio {elapsed / minimum:.2f})")
 

@@ -68,14 +68,16 @@ for i, key in ipairs(KEYS) do
   if used + cost > limit then
     local oldest = redis.call('ZRANGE', key, used + cost - limit - 1,
                               used + cost - limit - 1, 'WITHSCORES')
-    -- Waiters are spread one slot apart from the first free one, rather than all
-    -- told the same instant, when they would all try again and all but one fail.
+    -- Waiters are spread one slot apart over the window after the first free slot,
+    -- rather than all told the same instant, when all but one would fail again.
+    -- Past that window the spread starts over: a hint, never a reservation that
+    -- could run ahead of what the sender really frees.
     local free = tonumber(oldest[2]) + window
-    local queued = tonumber(redis.call('GET', key .. ':next') or '0')
-    if queued > free then free = queued end
-    redis.call('SET', key .. ':next', tostring(free + window / limit), 'PX',
-               math.ceil(free - now + window))
-    if free - now > wait then wait = free - now end
+    local at = tonumber(redis.call('GET', key .. ':next') or '0')
+    if at < free or at >= free + window then at = free end
+    redis.call('SET', key .. ':next', tostring(at + window / limit), 'PX',
+               math.ceil(at - now + window))
+    if at - now > wait then wait = at - now end
   end
 end
 if wait > 0 then return math.ceil(wait) end
