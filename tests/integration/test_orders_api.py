@@ -186,3 +186,23 @@ def test_checkout_reports_payment_through_the_same_door_and_the_shopper_is_asked
     [question] = sent_to(fake_twilio)
     assert question.get("ContentSid") == "HX10010000000000000000000000000000"
     assert question.content_variables == {"1": "C-77", "2": "Souk Demo Shop"}
+
+
+def test_feedback_is_stored_and_a_low_score_waits_for_a_person(  # type: ignore[no-untyped-def]
+    api: Api, rt, client, fake_twilio,
+) -> None:
+    from bot.models import Feedback
+
+    shopper_writes(rt, client, fake_twilio)
+    for number, answers in (("1042", ("5", "Chegou rápido!")), ("1043", ("1",))):
+        api.post("/orders", order_body(number))
+        api.post(f"/orders/{number}/events", {"kind": "delivered"})
+        run_jobs(rt)
+        for answer in answers:
+            shopper_writes(rt, client, fake_twilio, answer)
+    with rt.db.session() as s:
+        scores = {f.order_id: (f.score, f.comment) for f in s.scalars(select(Feedback))}
+        orders = {o.number: o.id for o in s.scalars(select(Order))}
+        conv = s.scalar(select(Conversation).where(Conversation.address == SHOPPER))
+        assert scores == {orders["1042"]: (5, "Chegou rápido!"), orders["1043"]: (1, None)}
+        assert conv is not None and conv.status == "waiting"  # a person follows up
