@@ -71,7 +71,9 @@ def ask(rt: Runtime, order_id: int, question: str) -> bool:
         locale = locale_of(rt.shop, conv, order)
         reply = _reply(locale, gettext(locale, msgid, number=order.number, shop=rt.shop.name),
                        choices)
-        notice = Notice(kind=kind, locale=locale, template=kind,
+        # The question about updates follows the purchase the shopper has just made, so it
+        # is expected, even late at night; the feedback question waits for the morning.
+        notice = Notice(kind=kind, locale=locale, template=kind, urgent=question == "updates",
                         variables=template_variables(rt.shop, kind, locale, order))
         notices.write(s, rt, conv, reply, notice, topic=topic, meta={"order": order.number})
         conv_id = conv.id

@@ -6,6 +6,7 @@ import dataclasses
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from rq import SimpleWorker
 from sqlalchemy import select
 
@@ -18,6 +19,12 @@ from tests.integration.live_api import Api, api_fixture, live_fixture  # noqa: F
 from tests.support import post_twilio, run_jobs, twilio_form
 
 SHOPPER = "whatsapp:+5511987654321"
+
+
+@pytest.fixture(autouse=True)
+def no_quiet_hours(rt) -> None:  # type: ignore[no-untyped-def]
+    """Not about quiet hours: without this, what is sent would depend on the hour of the run."""
+    rt.shop = dataclasses.replace(rt.shop, quiet_start=None, quiet_end=None)
 
 
 def shopper_writes(rt, client, fake, address: str = SHOPPER, text: str = "oi") -> None:  # type: ignore[no-untyped-def]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.api.keys import create_key
@@ -13,6 +14,12 @@ from tests.integration.live_api import Api, api_fixture, live_fixture  # noqa: F
 from tests.support import post_twilio, run_jobs, twilio_form
 
 SHOPPER = "whatsapp:+5511987654321"
+
+
+@pytest.fixture(autouse=True)
+def no_quiet_hours(rt) -> None:  # type: ignore[no-untyped-def]
+    """Not about quiet hours: without this, what is sent would depend on the hour of the run."""
+    rt.shop = dataclasses.replace(rt.shop, quiet_start=None, quiet_end=None)
 
 
 def order_body(number: str = "1042", **extra: object) -> dict[str, object]:
