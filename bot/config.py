@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.errors import ConfigError
+from bot.sendrate import DEFAULT_RATES, parse_rates
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,8 @@ class Settings:
     # Rate limits as (events, per seconds): a shopper's messages, a merchant API key's calls.
     shopper_rate_limit: tuple[int, float] = (30, 60.0)
     api_rate_limit: tuple[int, float] = (600, 60.0)
+    # Outbound messages a second per sender, by channel (bot/sendrate.py); None: no limit.
+    send_rates: Mapping[str, float | None] = field(default_factory=lambda: dict(DEFAULT_RATES))
 
     @property
     def embedded(self) -> bool:
@@ -230,6 +233,9 @@ class Settings:
                     "TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -"
                 )
 
+        send_rates, rate_problems = parse_rates(env.get("SOUK_SEND_RATES", ""))
+        problems += rate_problems
+
         production = souk_env == "production"
         settings = cls(
             database_url=database_url,
@@ -262,6 +268,7 @@ class Settings:
             sweep_grace=seconds("SOUK_SWEEP_GRACE", 15.0),
             shopper_rate_limit=rate("SOUK_SHOPPER_RATE_LIMIT", (30, 60.0)),
             api_rate_limit=rate("SOUK_API_RATE_LIMIT", (600, 60.0)),
+            send_rates=send_rates,
         )
         if problems:
             raise ConfigError(problems)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from bot.console.accounts import ensure_demo_agent
 from bot.catalog.files import import_rows, read_file
 from bot.catalog.rows import Report
+from bot.console.accounts import ensure_demo_agent
 from bot.migrate import upgrade
 from bot.runtime import Runtime
 

@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 # Modules whose import registers more handlers (features add theirs here).
-PLUGINS: tuple[str, ...] = ("bot.console.plugin", "bot.shopping.cart", "bot.shopping.orders")
+PLUGINS: tuple[str, ...] = (
+    "bot.console.plugin", "bot.shopping.cart", "bot.shopping.orders", "bot.orders.chat",
+)
 
 
 @dataclass

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 # Modules whose import registers more providers (features add theirs here).
 PLUGINS: tuple[str, ...] = (
     "bot.language_facts", "bot.console.plugin", "bot.catalog.facts", "bot.shopping.facts",
-    "bot.consent",
+    "bot.consent", "bot.orders.facts",
 )
 
 

@@ -15,11 +15,12 @@ from flows import (
     checkout,
     consent,
     fallback,
+    feedback,
     handoff,
     help,
     language,
     menu,
-    shop,
+    orders,
 )
 from flows.machine import T, check
 
@@ -37,7 +38,8 @@ TABLE: tuple[T, ...] = (
     *catalog.TABLE,
     *cart.TABLE,
     *checkout.TABLE,
-    *shop.TABLE,
+    *feedback.TABLE,
+    *orders.TABLE,
     *fallback.TABLE,
 )
 
@@ -49,7 +51,8 @@ STATES: tuple[str, ...] = (
     *catalog.STATES,
     *cart.STATES,
     *checkout.STATES,
-    *shop.STATES,
+    *feedback.STATES,
+    *orders.STATES,
     *agent.STATES,
 )
 

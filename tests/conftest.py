@@ -207,6 +207,9 @@ def make_env(database_url: str, redis_url: str, twilio: FakeTwilio, telegram: Fa
         "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET,
         "TELEGRAM_API_BASE": telegram.base_url,
         "LOG_LEVEL": "INFO",
+        # Conversations replay faster than providers would pace them (Telegram allows one
+        # message a second per chat); tests of the limits themselves set real ones.
+        "SOUK_SEND_RATES": "whatsapp=1000,sms=1000,telegram=1000,telegram_chat=1000",
     }
     env.update(extra)
     return env

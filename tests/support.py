@@ -33,17 +33,6 @@ class BurstWorker(SimpleWorker):
         pass
 
 
-class BurstWorker(SimpleWorker):
-    """A SimpleWorker without RQ's command channel (suspend, kill), which tests never use:
-    stopping its listener thread costs about 0.1 s at the end of every burst."""
-
-    def subscribe(self) -> None:
-        pass
-
-    def unsubscribe(self) -> None:
-        pass
-
-
 def run_jobs(rt: Runtime, timeout: float = 20.0) -> None:
     """Run queued and scheduled jobs in this process until no work is left.
 

@@ -28,8 +28,8 @@ from bot.models import (
 from bot.runtime import Runtime
 from channels.base import Address, Outgoing
 from flows.types import Event
-from workers.outbox import send_outbox
 from workers import throttle
+from workers.outbox import send_outbox
 from workers.queues import enqueue_process, enqueue_send
 
 __all__ = ["add_reply", "process_conversation", "process_next", "send_outbox"]

@@ -12,9 +12,10 @@ import random
 from datetime import timedelta
 
 from redis.exceptions import LockError
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import contains_eager
 
-from bot import audit, consent, runtime
+from bot import audit, consent, runtime, sendrate
 from bot.console import live
 from bot.errors import PermanentError, ProviderError, RetryableError
 from bot.models import (
@@ -27,9 +28,10 @@ from bot.models import (
     OutboxState,
     utcnow,
 )
-from bot.rules import blocked
+from bot.rules import prepare
 from bot.runtime import Runtime
 from channels.base import Address
+from workers import pacer
 from workers.queues import enqueue_send
 
 log = logging.getLogger(__name__)
@@ -44,13 +46,15 @@ LOCK_WAIT = 20
 def send_outbox(outbox_id: int) -> None:
     """Send an outbox row and every earlier pending row of its conversation, in order.
 
-    Failure policy: rules are checked at send time and a blocked message is
-    dropped with its reason. Transient provider errors (5xx, 429, timeouts) are
-    retried with exponential backoff and jitter, never sooner than the provider's
-    retry-after, up to MAX_ATTEMPTS; the conversation's later messages wait behind
-    it so the shopper reads them in order. Permanent errors are recorded on the
-    message and not retried. A worker killed mid-send leaves the row `sending`
-    until its lock expires; the sweeper then hands it to another worker.
+    Failure policy: rules are checked at send time (bot/rules.py): a blocked message
+    is dropped with its reason, one held for quiet hours waits without holding up
+    the conversation's later messages. A rate limit (bot/sendrate.py) makes a row
+    wait its turn, in order, without counting an attempt. Transient provider errors
+    (5xx, 429, timeouts) are retried with exponential backoff and jitter, never sooner
+    than the provider's retry-after, up to MAX_ATTEMPTS; the conversation's later
+    messages wait behind it so the shopper reads them in order. Permanent errors are
+    recorded on the message and not retried. A worker killed mid-send leaves the row
+    `sending` until its lock expires; the sweeper then hands it to another worker.
     """
     rt = runtime.get()
     with rt.db.session() as s:
@@ -58,6 +62,11 @@ def send_outbox(outbox_id: int) -> None:
         if row is None or row.state == OutboxState.DONE.value:
             return
         conversation_id = row.conversation_id
+    send_conversation(rt, conversation_id, outbox_id)
+
+
+def send_conversation(rt: Runtime, conversation_id: int, outbox_id: int) -> None:
+    """Drain a conversation's outbox under its send lock (send_outbox's failure policy)."""
     lock = rt.redis.lock(
         f"souk:lock:send:{conversation_id}", timeout=rt.settings.lock_seconds,
         blocking_timeout=LOCK_WAIT,
@@ -79,29 +88,42 @@ def drain(rt: Runtime, conversation_id: int, lock: object) -> None:
     while True:
         now = utcnow()
         with rt.db.session() as s:
-            row = s.scalar(
+            rows = s.scalars(
                 select(Outbox)
+                .join(Outbox.message)
+                # What the rules read, in this one query.
+                .options(contains_eager(Outbox.message).joinedload(Message.conversation)
+                         .joinedload(Conversation.customer))
                 .where(
                     Outbox.conversation_id == conversation_id,
                     Outbox.state != OutboxState.DONE.value,
+                    # A row held for later (quiet hours, a campaign's pace) lets later ones by.
+                    or_(Outbox.due_at <= now, Message.status != MessageStatus.SCHEDULED.value),
                 )
                 .order_by(Outbox.id)
-                .limit(1)
-            )
-            if row is None:
+                .limit(2)
+            ).unique().all()
+            if not rows:
                 return
+            row, last = rows[0], len(rows) == 1
             if row.due_at > now:
-                enqueue_send(rt, row.id, row.due_at)
+                pacer.defer(rt, row.id, row.due_at)
                 return
-            message, conv = row.message, s.get(Conversation, conversation_id)
-            assert conv is not None
-            reason = blocked(s, message, conv, now)
-            if reason is not None:
+            message, conv = row.message, row.message.conversation
+            verdict = prepare(s, rt, message, conv, now)
+            if verdict.hold_until is not None:
+                row.due_at = verdict.hold_until
+                message.status = MessageStatus.SCHEDULED.value
+                message.error_message = verdict.reason
+                pacer.defer(rt, row.id, row.due_at)
+                continue
+            if not verdict.ok:
                 message.status = MessageStatus.DROPPED.value
-                message.error_message = reason
+                message.error_code = verdict.code
+                message.error_message = verdict.reason
                 row.state = OutboxState.DONE.value
                 log.info("dropped message=%s conversation=%s reason=%s", message.id,
-                         conversation_id, reason)
+                         conversation_id, verdict.code)
                 continue
             if row.attempts >= MAX_ATTEMPTS:
                 # Workers died sending this row again and again: stop feeding it to them.
@@ -111,6 +133,7 @@ def drain(rt: Runtime, conversation_id: int, lock: object) -> None:
                 log.warning("gave up message=%s conversation=%s attempts=%d", message.id,
                             conversation_id, row.attempts)
                 continue
+            message.error_code = message.error_message = None
             row.state = OutboxState.SENDING.value
             row.locked_until = now + timedelta(seconds=rt.settings.lock_seconds)
             row.attempts += 1
@@ -118,9 +141,12 @@ def drain(rt: Runtime, conversation_id: int, lock: object) -> None:
             row_id, message_id = row.id, message.id
             parts, start, attempts = list(message.parts or []), row.parts_sent, row.attempts
             address = Address.parse(conv.address)
-        if not send_parts(rt, address, row_id, message_id, parts, start, attempts):
+        sent = send_parts(rt, address, row_id, message_id, parts, start, attempts)
+        if sent:
+            live.publish(rt, "message", conversation_id)
+        if not sent or last:
+            # Rows written after the query have send jobs of their own.
             return
-        live.publish(rt, "message", conversation_id)
         lock.reacquire()  # type: ignore[attr-defined]
 
 
@@ -133,6 +159,10 @@ def send_parts(rt: Runtime, address: Address, row_id: int, message_id: int,
             raise PermanentError(f"channel {address.channel} is not configured",
                                  code="not_configured")
         for index in range(start, len(parts)):
+            slot = sendrate.acquire(rt, address, parts[index])
+            if slot.wait:
+                postpone(rt, row_id, message_id, slot.wait)
+                return False
             try:
                 result = channel.send(address, parts[index])
             except ProviderError:
@@ -143,10 +173,15 @@ def send_parts(rt: Runtime, address: Address, row_id: int, message_id: int,
                 log.exception("send raised message=%s address=%s", message_id, address.masked())
                 raise RetryableError(f"unexpected {type(exc).__name__}",
                                      code="unexpected") from exc
+            finally:
+                sendrate.settle(rt, slot)
             with rt.db.session() as s:
-                row, message = s.get(Outbox, row_id), s.get(Message, message_id)
-                assert row is not None and message is not None
-                row.parts_sent = index + 1
+                done = index + 1 == len(parts)
+                s.execute(update(Outbox).where(Outbox.id == row_id).values(
+                    parts_sent=index + 1,
+                    **({"state": OutboxState.DONE.value, "last_error": None} if done else {})))
+                message = s.get(Message, message_id)
+                assert message is not None
                 ids = list((message.meta or {}).get("provider_ids", []))
                 ids.append(result.provider_id)
                 message.meta = {**(message.meta or {}), "provider_ids": ids}
@@ -156,9 +191,6 @@ def send_parts(rt: Runtime, address: Address, row_id: int, message_id: int,
                 if DELIVERY_RANK.get(result.status, 0) >= DELIVERY_RANK.get(message.status, 0):
                     message.status = result.status
                 message.sent_at = message.status_at = utcnow()
-                if index + 1 == len(parts):
-                    row.state = OutboxState.DONE.value
-                    row.last_error = None
         if not parts:
             finish(rt, row_id, message_id, MessageStatus.SENT.value, None, None)
         log.info("sent message=%s address=%s parts=%d", message_id, address.masked(), len(parts))
@@ -190,6 +222,21 @@ def send_parts(rt: Runtime, address: Address, row_id: int, message_id: int,
         if exc.code == "21610":
             record_carrier_opt_out(rt, message_id)
         return True
+
+
+def postpone(rt: Runtime, row_id: int, message_id: int, seconds: float) -> None:
+    """A rate limit says not yet: try again then, in order, without counting an attempt."""
+    # A little jitter keeps rows that met the same full window from all returning at once.
+    due = utcnow() + timedelta(seconds=seconds + random.uniform(0, min(0.05, seconds / 10)))
+    with rt.db.session() as s:
+        row, message = s.get(Outbox, row_id), s.get(Message, message_id)
+        assert row is not None and message is not None
+        row.state = OutboxState.PENDING.value
+        row.due_at = due
+        row.locked_until = None
+        row.attempts -= 1
+        message.status = MessageStatus.PENDING.value
+    pacer.defer(rt, row_id, due)
 
 
 def finish(rt: Runtime, row_id: int, message_id: int, status: str, code: str | None,

@@ -17,7 +17,9 @@ from werkzeug.exceptions import HTTPException
 SCOPES = ("catalog", "orders", "customers", "messages", "privacy")
 
 # Modules that define a `bp` (flask_smorest.Blueprint) to mount under /api/v1.
-BLUEPRINTS: tuple[str, ...] = ("bot.api.products", "bot.api.customers")
+BLUEPRINTS: tuple[str, ...] = (
+    "bot.api.products", "bot.api.customers", "bot.api.orders", "bot.api.messages",
+)
 
 
 class ErrorBodySchema(ma.Schema):
@@ -52,16 +54,28 @@ def error_response(error: HTTPException) -> Response:
     messages = data.get("messages")
     if messages:
         # webargs: {"json": {"field": ["problem"]}} → {"field": ["problem"]}
-        body["details"] = messages.get("json", messages) if isinstance(messages, dict) else messages
+        details = messages.get("json", messages) if isinstance(messages, dict) else messages
+        body["details"] = _string_keys(details)
         if code == "unprocessable_entity":
             body["code"] = "invalid_request"
             body["message"] = "The request body is not valid."
+        elif code == "bad_request" and isinstance(messages, dict) and "json" in messages:
+            body = {"code": "malformed_json", "message": "The request body is not valid JSON."}
     response = jsonify(error=body)
     response.status_code = error.code or 500
     headers = {**(getattr(error, "headers", None) or {}), **(data.get("headers") or {})}
     for key, value in headers.items():
         response.headers[key] = value
     return response
+
+
+def _string_keys(value: Any) -> Any:
+    """marshmallow keys list items by index (int) beside field names: JSON wants strings."""
+    if isinstance(value, dict):
+        return {str(k): _string_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_string_keys(v) for v in value]
+    return value
 
 
 def init_app(app: Flask) -> Api:

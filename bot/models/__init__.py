@@ -6,6 +6,13 @@ change without a migration.
 """
 
 from bot.models.admin import Agent, ApiKey, AuditEntry
+from bot.models.aftersale import (
+    Campaign,
+    CampaignMessage,
+    CampaignStatus,
+    CustomerTag,
+    Feedback,
+)
 from bot.models.base import Base, BigId, UTCDateTime, utcnow
 from bot.models.catalog import CatalogState, catalog_version, touch_catalog
 from bot.models.commerce import (
@@ -47,6 +54,9 @@ __all__ = [
     "AuditEntry",
     "Base",
     "BigId",
+    "Campaign",
+    "CampaignMessage",
+    "CampaignStatus",
     "CannedReply",
     "Cart",
     "CartItem",
@@ -56,10 +66,12 @@ __all__ = [
     "Conversation",
     "ConversationStatus",
     "Customer",
+    "CustomerTag",
     "DeliveryEvent",
     "Handoff",
     "HandoffOutcome",
     "Direction",
+    "Feedback",
     "Message",
     "MessageStatus",
     "Order",

@@ -29,6 +29,7 @@ class MessageStatus(str, enum.Enum):
     RECEIVED = "received"
     PROCESSED = "processed"
     PENDING = "pending"  # in the outbox
+    SCHEDULED = "scheduled"  # in the outbox, held for later: quiet hours, a campaign's pace
     SENDING = "sending"
     SENT = "sent"  # accepted by the provider
     DELIVERED = "delivered"

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from bot.models import Agent, Conversation, Handoff
 from bot.runtime import Runtime
+from tests.conftest import PASSWORD
 from tests.support import post_twilio, run_jobs, twilio_form
 
-from tests.conftest import PASSWORD
 SHOPPER = "whatsapp:+5511987654321"
 
 

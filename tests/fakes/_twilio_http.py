@@ -116,6 +116,9 @@ class Handler(BaseHTTPRequestHandler):
     """Serves one connection for the `FakeTwilio` stored on the server as `server.fake`."""
 
     protocol_version = "HTTP/1.1"  # keep-alive, as twilio-python's requests session expects
+    # Headers and body go out in two writes; with Nagle on, the body waits for the
+    # client's delayed ACK, 40 ms a request that Twilio itself does not add.
+    disable_nagle_algorithm = True
     server: ThreadingHTTPServer
 
     @property

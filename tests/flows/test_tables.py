@@ -10,7 +10,7 @@ from types import ModuleType
 import pytest
 
 import flows
-from flows import consent, fallback, handoff, help, language, menu, shop
+from flows import consent, fallback, handoff, help, language, menu
 from flows.machine import ANY, SAME, T, TableError, check, run, say
 from flows.types import (
     N_,
@@ -26,7 +26,7 @@ from flows.types import (
     SetLocale,
 )
 
-MODULES = (consent, help, handoff, language, menu, shop, fallback)
+MODULES = (consent, help, handoff, language, menu, fallback)
 LOCALES = ("en", "es", "pt_BR")
 
 
@@ -178,9 +178,6 @@ ROWS = [
      menu.MENU, "Okay, I'll write in English from now on.", (SetLocale("es"),)),
     (menu.MENU, Event(Intent.LANGUAGE, "klingon", entities={"locale": "tlh"}),
      language.CHOOSE_LANGUAGE, "Which language do you prefer?", ()),
-    (menu.MENU, Event(Intent.TRACK, "where is my order"), handoff.OFFER_HUMAN,
-     "Order tracking is not connected to this chat yet. A person can look up your order "
-     "for you.", ()),
     (handoff.OFFER_HUMAN, Event(Intent.YES, "yes"), handoff.WAITING_HUMAN,
      "Sure, I'm asking a person to join. They will answer here in this chat. Write MENU to "
      "go back to the bot.", (RequestAgent("offered"),)),

@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.transcripts import directives_spine  # noqa: F401 - registers its directives
-from tests.transcripts import directives_checkout  # noqa: F401 - registers its directives
+from tests.transcripts import (
+    directives_checkout,  # noqa: F401 - registers its directives
+    directives_orders,  # noqa: F401 - registers its directives
+    directives_spine,  # noqa: F401 - registers its directives
+)
 from tests.transcripts.replay import DIRECTORY, Replay, load
 
 FILES = sorted(DIRECTORY.glob("*.txt"))
