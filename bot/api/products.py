@@ -59,8 +59,8 @@ class Products(MethodView):
 
     # A misspelt filter ("catgory") is refused, not silently ignored.
     @require_scope("catalog")
-    @bp.arguments(ProductQuery, location="query", unknown=RAISE)  # type: ignore[untyped-decorator]
-    @bp.response(200, ProductPage)  # type: ignore[untyped-decorator]
+    @bp.arguments(ProductQuery, location="query", unknown=RAISE)
+    @bp.response(200, ProductPage)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List products, a page at a time, by id or, with `q`, best match first."""
         from bot.app import current_runtime
@@ -105,11 +105,11 @@ class ProductBySku(MethodView):
     """One product, by SKU."""
 
     @require_scope("catalog")
-    @bp.arguments(ProductIn)  # type: ignore[untyped-decorator]
-    @bp.response(200, ProductOut)  # type: ignore[untyped-decorator]
-    @bp.alt_response(201, schema=ProductOut,  # type: ignore[untyped-decorator]
+    @bp.arguments(ProductIn)
+    @bp.response(200, ProductOut)
+    @bp.alt_response(201, schema=ProductOut,
                      description=CREATED_DOC)
-    @bp.alt_response(409, description=CONFLICT_DOC)  # type: ignore[untyped-decorator]
+    @bp.alt_response(409, description=CONFLICT_DOC)
     def put(self, data: dict[str, Any], sku: str) -> tuple[dict[str, Any], int]:
         """Create or replace the product with this SKU."""
         from bot.app import current_runtime

@@ -89,5 +89,7 @@ def ask(rt: Runtime, order_id: int, question: str) -> bool:
 
 
 def _reply(locale: str, text: str, choices: tuple[Choice, ...]) -> Outgoing:
-    options = tuple(Option(gettext(locale, c.label), c.payload) for c in choices)
+    # Question choices are plain msgids: plural labels (Nn_) make no sense on a button.
+    options = tuple(Option(gettext(locale, c.label) if isinstance(c.label, str) else c.label[0],
+                           c.payload) for c in choices)
     return Outgoing(text=text, options=options, as_list=len(options) > 3)
