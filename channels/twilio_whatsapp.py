@@ -17,25 +17,12 @@ label or in their own words either way.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Mapping
 from typing import Any
 
-from twilio.rest import Client
-
-from bot.errors import PermanentError
-from channels.base import Address, Capabilities, HttpRequest, Inbound, Outgoing, SendResult
+from channels._twilio_channel import TwilioChannel
+from channels.base import Capabilities, HttpRequest, Inbound, Outgoing
 from channels.gsm import MAX_MESSAGE_CHARS, split_text
-from channels.twilio_common import (
-    API_BASE,
-    DEFAULT_TIMEOUT,
-    compose_text,
-    make_client,
-    parse_inbound,
-    send_message,
-    status_callback_url,
-    verify_signature,
-)
+from channels.twilio_common import API_BASE, DEFAULT_TIMEOUT, compose_text, parse_inbound
 
 __all__ = ["CAPTION_MAX", "TwilioWhatsApp"]
 
@@ -43,13 +30,15 @@ __all__ = ["CAPTION_MAX", "TwilioWhatsApp"]
 CAPTION_MAX = 1024
 
 
-class TwilioWhatsApp:
+class TwilioWhatsApp(TwilioChannel):
     """The WhatsApp channel, sending through Twilio's Messages API."""
 
-    name: str = "whatsapp"
-    capabilities: Capabilities = Capabilities(
+    name = "whatsapp"
+    capabilities = Capabilities(
         buttons=0, list_rows=0, images=True, max_text=MAX_MESSAGE_CHARS, templates=True
     )
+    to_prefix = "whatsapp:"
+    what = "a WhatsApp"
 
     def __init__(
         self,
@@ -62,21 +51,11 @@ class TwilioWhatsApp:
         whatsapp_buttons: bool = False,
         timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
-        self._account_sid = account_sid
-        self._auth_token = auth_token
         # Twilio wants the channel prefix on the sender; accept the bare number too.
-        self._from = f"whatsapp:{from_.removeprefix('whatsapp:')}" if from_ else None
-        self._service = messaging_service_sid or None
-        self._api_base = api_base
-        self._status_callback = status_callback_url(public_base_url)
+        sender = f"whatsapp:{from_.removeprefix('whatsapp:')}" if from_ else None
+        super().__init__(account_sid, auth_token, sender, messaging_service_sid, api_base,
+                         public_base_url, timeout)
         self.whatsapp_buttons = whatsapp_buttons
-        self._timeout = timeout
-        self._lock = threading.Lock()
-        self._rest: Client | None = None
-
-    def verify(self, request: HttpRequest) -> None:
-        """Raise BadSignature unless Twilio signed the request (NotConfigured: no token)."""
-        verify_signature(request, self._auth_token)
 
     def parse(self, request: HttpRequest) -> list[Inbound]:
         """The WhatsApp message in the webhook; MalformedPayload for anything else."""
@@ -96,27 +75,3 @@ class TwilioWhatsApp:
             else:
                 parts.insert(0, {"media_url": [out.image_url]})
         return parts
-
-    def send(self, address: Address, part: Mapping[str, Any]) -> SendResult:
-        """Send one rendered part to a `whatsapp:` address through Twilio."""
-        if address.channel != self.name:
-            raise PermanentError(f"{address.masked()} is not a WhatsApp address")
-        return send_message(
-            self._client(),
-            f"whatsapp:{address.id}",
-            part,
-            from_=self._from,
-            messaging_service_sid=self._service,
-            status_callback=self._status_callback,
-        )
-
-    def _client(self) -> Client:
-        """The twilio client, made on first send (start-up needs no credentials)."""
-        with self._lock:
-            if self._rest is None:
-                if not (self._account_sid and self._auth_token):
-                    raise PermanentError("Twilio is not configured", code="not_configured")
-                self._rest = make_client(
-                    self._account_sid, self._auth_token, self._api_base, self._timeout
-                )
-            return self._rest
